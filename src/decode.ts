@@ -1,0 +1,209 @@
+/**
+ * Total decoding: any input becomes a {@link GraphError}; nothing here throws.
+ *
+ * @module
+ */
+import type { Operation } from "./catalog.js";
+import {
+  graphError,
+  malformedResponse,
+  snippetLength,
+  unknownError,
+  type ErrorFields,
+  type GraphError,
+  type MalformedReason,
+} from "./errors.js";
+import { lookupCode } from "./internal/lookup.js";
+import { redact, redactDeep, snippetOf } from "./internal/redact.js";
+import { computeRetryAt, getHeader, type Clock, type HeadersLike } from "./retry.js";
+
+/** What the decoder may know about where a body came from. */
+export interface DecodeContext {
+  /** The HTTP status of the response. */
+  readonly status?: number | undefined;
+  /** The response headers (`Retry-After`, usage headers, `WWW-Authenticate`). */
+  readonly headers?: HeadersLike | undefined;
+  /** The operation that failed: decides reused codes (613, 138013). */
+  readonly operation?: Operation | undefined;
+  /** Epoch milliseconds now; `Date.now` by default. */
+  readonly clock?: Clock | undefined;
+}
+
+type Dict = Readonly<Record<string, unknown>>;
+
+function isDict(v: unknown): v is Dict {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function own(o: Dict, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === "string" ? v : undefined;
+}
+
+/** An integer code from a number or a numeric string; anything else is `undefined`. */
+export function parseCode(v: unknown): number | undefined {
+  if (typeof v === "number") return Number.isSafeInteger(v) && v >= 0 ? v : undefined;
+  if (typeof v === "string" && /^\s*\d{1,15}\s*$/.test(v)) return Number(v);
+  return undefined;
+}
+
+function detailsOf(errorData: unknown): string | undefined {
+  if (typeof errorData === "string") {
+    const t = errorData.trim();
+    if (t.startsWith("{")) {
+      const parsed = parseJson(t);
+      if (parsed.ok && isDict(parsed.value)) return detailsOf(parsed.value);
+    }
+    return errorData === "" ? undefined : errorData;
+  }
+  if (isDict(errorData)) {
+    const d = own(errorData, "details");
+    if (typeof d === "string") return d;
+    if (typeof d === "number" || typeof d === "boolean") return String(d);
+  }
+  return undefined;
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function safeStringify(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return Object.prototype.toString.call(v);
+  }
+}
+
+const malformedMessages: Record<MalformedReason, string> = {
+  empty: "The response body is empty.",
+  "not-json": "The response body is not JSON.",
+  "invalid-json": "The response body is invalid or truncated JSON.",
+  "error-is-string": "The error is a plain string, not a Graph error object.",
+  "no-error-object": "The response holds no Graph error object.",
+  "no-code": "The error object has no usable code.",
+  "success-false": "The request was answered with success: false.",
+  "unexpected-success-shape": "The success response does not have the expected shape.",
+};
+
+/** Builds a MalformedResponse from the decode context. */
+export function malformed(
+  reason: MalformedReason,
+  body: unknown,
+  ctx: DecodeContext,
+  text?: string,
+): GraphError {
+  const status = ctx.status;
+  const serverSide = status !== undefined && (status >= 500 || status === 429 || status === 408);
+  const retryAt = computeRetryAt({ headers: ctx.headers, clock: ctx.clock });
+  const detail = reason === "error-is-string" && isDict(body) ? str(own(body, "error")) : undefined;
+  const fields: ErrorFields = {
+    message:
+      status === undefined ? malformedMessages[reason] : `HTTP ${status}: ${malformedMessages[reason]}`,
+    ...(detail !== undefined && { details: snippetOf(detail, snippetLength) }),
+    ...(status !== undefined && { httpStatus: status }),
+    retryable: serverSide,
+    ...(retryAt !== undefined && { retryAt }),
+    raw: undefined,
+  };
+  const source = text ?? (typeof body === "string" ? body : body === undefined ? "" : safeStringify(body));
+  return malformedResponse(reason, snippetOf(source, snippetLength), fields);
+}
+
+function bytesToText(body: unknown): string | undefined {
+  if (typeof body === "string") return body;
+  if (body instanceof Uint8Array || body instanceof ArrayBuffer) {
+    return new TextDecoder("utf-8", { fatal: false }).decode(body);
+  }
+  return undefined;
+}
+
+/**
+ * Decodes a Graph error object (`{code, message, error_data, …}`) or a webhook error object
+ * (`{code, title, message, error_data, href}`).
+ */
+function decodeErrorObject(obj: Dict, envelope: Dict | undefined, ctx: DecodeContext): GraphError {
+  const rawMessage = str(own(obj, "message")) ?? str(own(obj, "title"));
+  let code = parseCode(own(obj, "code"));
+  if (code === undefined && rawMessage !== undefined) {
+    const m = /^\s*\(#(\d{1,15})\)/.exec(rawMessage);
+    if (m?.[1] !== undefined) code = Number(m[1]);
+  }
+  if (code === undefined) return malformed("no-code", envelope ?? obj, ctx);
+
+  const row = lookupCode(code, ctx.operation);
+  const rawDetails = detailsOf(own(obj, "error_data"));
+  const details = rawDetails === undefined ? undefined : redact(rawDetails);
+  const subcode = parseCode(own(obj, "error_subcode"));
+  const fbtraceId =
+    str(own(obj, "fbtrace_id")) ?? (envelope === undefined ? undefined : str(own(envelope, "__fb_trace_id__")));
+  const transient = own(obj, "is_transient");
+  const userTitle = str(own(obj, "error_user_title"));
+  const userMessage = str(own(obj, "error_user_msg"));
+  const headerMessage = rawMessage === undefined ? getHeader(ctx.headers, "www-authenticate") : undefined;
+  const message = rawMessage ?? headerMessage;
+  const retryAt = computeRetryAt({
+    details: row !== undefined && "retryTimeInDetails" in row ? details : undefined,
+    headers: ctx.headers,
+    clock: ctx.clock,
+  });
+  const fields: ErrorFields = {
+    ...(message !== undefined && { message: redact(message) }),
+    ...(details !== undefined && { details }),
+    ...(subcode !== undefined && { subcode }),
+    ...(fbtraceId !== undefined && { fbtraceId: redact(fbtraceId) }),
+    ...(ctx.status !== undefined && { httpStatus: ctx.status }),
+    ...(typeof transient === "boolean" && { isTransient: transient }),
+    ...(userTitle !== undefined && { userTitle: redact(userTitle) }),
+    ...(userMessage !== undefined && { userMessage: redact(userMessage) }),
+    ...(retryAt !== undefined && { retryAt }),
+    raw: redactDeep(obj),
+  };
+  return row === undefined ? unknownError(code, fields) : graphError(row.tag, { ...fields, code });
+}
+
+/**
+ * Decodes anything a failed Calling API request, a proxy or a webhook can hand you into a
+ * {@link GraphError}. Total: it never throws, whatever the input.
+ *
+ * Accepts a raw body (string or bytes), a parsed `{error: …}` envelope, a bare Graph error
+ * object, or a webhook error object.
+ *
+ * @example
+ * const e = decodeGraphError('{"error":{"code":138006,"message":"(#138006) No approved call permission found"}}', { status: 401 });
+ * e._tag; // "CallPermissionNotFound"
+ */
+export function decodeGraphError(body: unknown, context: DecodeContext = {}): GraphError {
+  const text = bytesToText(body);
+  if (text !== undefined) {
+    const start = text.search(/\S/);
+    if (start === -1) return malformed("empty", body, context, text);
+    const first = text.charCodeAt(start);
+    // Sniff before parsing: only '{' or '[' can start a Graph error.
+    if (first !== 0x7b && first !== 0x5b) return malformed("not-json", body, context, text);
+    const parsed = parseJson(text);
+    if (!parsed.ok) return malformed("invalid-json", body, context, text);
+    return decodeParsed(parsed.value, context, text);
+  }
+  return decodeParsed(body, context, undefined);
+}
+
+function decodeParsed(value: unknown, ctx: DecodeContext, text: string | undefined): GraphError {
+  if (!isDict(value)) {
+    return malformed(value === undefined || value === null ? "empty" : "no-error-object", value, ctx, text);
+  }
+  const error = own(value, "error");
+  if (isDict(error)) return decodeErrorObject(error, value, ctx);
+  if (typeof error === "string") return malformed("error-is-string", value, ctx, text);
+  if (own(value, "code") !== undefined) return decodeErrorObject(value, undefined, ctx);
+  if (own(value, "success") === false) return malformed("success-false", value, ctx, text);
+  return malformed("no-error-object", value, ctx, text);
+}

@@ -1,0 +1,193 @@
+/**
+ * The error union, derived from the catalog, and the constructors that build its values.
+ *
+ * @module
+ */
+import {
+  catalog,
+  callingCodeRange,
+  type CallingTag,
+  type CatalogEntry,
+  type CategoryOf,
+  type KnownTag,
+} from "./catalog.js";
+
+/**
+ * The metadata every variant carries, under the same names, so handlers can read it before
+ * narrowing. Optional fields are omitted (not `undefined`) when the payload does not carry them.
+ */
+export interface ErrorMetadata {
+  /** Meta's message, as received (secrets redacted), or the catalog summary when absent. */
+  readonly message: string;
+  /** `error_data.details` (or a plain-string `error_data`): often the precise problem. */
+  readonly details?: string;
+  /** `error_subcode`. */
+  readonly subcode?: number;
+  /** `fbtrace_id`: quote it when asking Meta for support. */
+  readonly fbtraceId?: string;
+  /** The HTTP status of the response, when there was one. */
+  readonly httpStatus?: number;
+  /** `is_transient` as sent by Meta. */
+  readonly isTransient?: boolean;
+  /** `error_user_title`: a localized title meant for end users. */
+  readonly userTitle?: string;
+  /** `error_user_msg`: a localized message meant for end users. */
+  readonly userMessage?: string;
+  /** Whether retrying the same request may succeed: the catalog's advice, or `is_transient`. */
+  readonly retryable: boolean;
+  /** When a retry is allowed, if the payload or headers say so. Never before decode time. */
+  readonly retryAt?: Date;
+  /** The error object as received (strings with secrets redacted). */
+  readonly raw: unknown;
+}
+
+/** A cataloged variant: `_tag`, its category, the code received, and the shared metadata. */
+export type KnownError<T extends KnownTag> = {
+  readonly _tag: T;
+  readonly category: CategoryOf<T>;
+  readonly code: number;
+} & ErrorMetadata;
+
+/** An undocumented Calling API code (138000-138999). The number is kept. */
+export type UnknownCallingError = {
+  readonly _tag: "UnknownCallingError";
+  readonly category: "unknown";
+  readonly code: number;
+} & ErrorMetadata;
+
+/** A Graph code wacall does not catalog. The number is kept. */
+export type UnknownGraphError = {
+  readonly _tag: "UnknownGraphError";
+  readonly category: "unknown";
+  readonly code: number;
+} & ErrorMetadata;
+
+/** Why a response could not be read as a Graph error or an expected success. */
+export type MalformedReason =
+  | "empty"
+  | "not-json"
+  | "invalid-json"
+  | "error-is-string"
+  | "no-error-object"
+  | "no-code"
+  | "success-false"
+  | "unexpected-success-shape";
+
+/**
+ * A body that is not a Graph error at all (HTML, truncated JSON, `{"error": "text"}`, empty),
+ * or a 2xx body that is not the expected success. Keeps the status and a bounded snippet.
+ */
+export type MalformedResponse = {
+  readonly _tag: "MalformedResponse";
+  readonly category: "malformed";
+  readonly reason: MalformedReason;
+  /** The start of the body (at most {@link snippetLength} characters, secrets redacted). */
+  readonly snippet: string;
+} & ErrorMetadata;
+
+/** How many characters of a body a {@link MalformedResponse} keeps. */
+export const snippetLength = 256;
+
+/** Every Calling API failure: the documented calling codes and undocumented 138xxx codes. */
+export type CallingError = { [T in CallingTag]: KnownError<T> }[CallingTag] | UnknownCallingError;
+
+/** Everything a Graph error body can decode to: every cataloged code and the three fallbacks. */
+export type GraphError =
+  | { [T in KnownTag]: KnownError<T> }[KnownTag]
+  | UnknownCallingError
+  | UnknownGraphError
+  | MalformedResponse;
+
+/** The tag of any {@link GraphError}. */
+export type GraphErrorTag = GraphError["_tag"];
+
+/** The tag of any {@link CallingError}. */
+export type CallingErrorTag = CallingError["_tag"];
+
+/** The variant of {@link GraphError} with tag `T`. */
+export type ErrorOf<T extends GraphErrorTag> = Extract<GraphError, { readonly _tag: T }>;
+
+/** The fields a constructor takes besides the tag and code. */
+export type ErrorFields = Partial<Omit<ErrorMetadata, "retryable" | "raw">> & {
+  readonly retryable?: boolean;
+  readonly raw?: unknown;
+};
+
+const rowByTag = new Map<string, CatalogEntry>(catalog.map((r) => [r.tag, r]));
+
+function firstCode(row: CatalogEntry): number {
+  const rule = row.codes[0];
+  return typeof rule === "number" ? rule : rule.code;
+}
+
+function metadata(fields: ErrorFields, fallbackMessage: string, retryable: boolean): ErrorMetadata {
+  return {
+    message: fields.message ?? fallbackMessage,
+    ...(fields.details !== undefined && { details: fields.details }),
+    ...(fields.subcode !== undefined && { subcode: fields.subcode }),
+    ...(fields.fbtraceId !== undefined && { fbtraceId: fields.fbtraceId }),
+    ...(fields.httpStatus !== undefined && { httpStatus: fields.httpStatus }),
+    ...(fields.isTransient !== undefined && { isTransient: fields.isTransient }),
+    ...(fields.userTitle !== undefined && { userTitle: fields.userTitle }),
+    ...(fields.userMessage !== undefined && { userMessage: fields.userMessage }),
+    retryable: fields.retryable ?? (retryable || fields.isTransient === true),
+    ...(fields.retryAt !== undefined && { retryAt: fields.retryAt }),
+    raw: fields.raw,
+  };
+}
+
+/**
+ * Builds a cataloged variant. The code defaults to the documented one; category, message and
+ * retryability default from the catalog.
+ *
+ * @example
+ * const e = graphError("CallPermissionNotFound", { httpStatus: 401 });
+ * e.code; // 138006
+ */
+export function graphError<T extends KnownTag>(
+  tag: T,
+  fields: ErrorFields & { readonly code?: number } = {},
+): ErrorOf<T> {
+  const row = rowByTag.get(tag) as CatalogEntry;
+  return {
+    _tag: tag,
+    category: row.category as CategoryOf<T>,
+    code: fields.code ?? firstCode(row),
+    ...metadata(fields, row.summary, row.retryable),
+  } as unknown as ErrorOf<T>;
+}
+
+/**
+ * Builds the fallback for a code wacall does not catalog: `UnknownCallingError` inside the
+ * Calling API's range (138000-138999), `UnknownGraphError` elsewhere.
+ *
+ * @example
+ * unknownError(138016)._tag; // "UnknownCallingError"
+ */
+export function unknownError(code: number, fields: ErrorFields = {}): UnknownCallingError | UnknownGraphError {
+  const calling = code >= callingCodeRange[0] && code <= callingCodeRange[1];
+  const base = metadata(fields, `Unknown ${calling ? "calling" : "Graph"} error code ${code}`, false);
+  return calling
+    ? { _tag: "UnknownCallingError", category: "unknown", code, ...base }
+    : { _tag: "UnknownGraphError", category: "unknown", code, ...base };
+}
+
+/**
+ * Builds a {@link MalformedResponse}.
+ *
+ * @example
+ * malformedResponse("not-json", "<html>…", { httpStatus: 502 });
+ */
+export function malformedResponse(
+  reason: MalformedReason,
+  snippet: string,
+  fields: ErrorFields = {},
+): MalformedResponse {
+  return {
+    _tag: "MalformedResponse",
+    category: "malformed",
+    reason,
+    snippet,
+    ...metadata(fields, `Malformed response (${reason})`, false),
+  };
+}

@@ -1,0 +1,288 @@
+/**
+ * Decoding of Calling API responses per operation: the first place a `Result` appears.
+ *
+ * @module
+ */
+import { err, ok, type Result } from "neverthrow";
+import type { Operation } from "./catalog.js";
+import { decodeGraphError, malformed, type DecodeContext } from "./decode.js";
+import type { GraphError } from "./errors.js";
+import type { Clock, HeadersLike } from "./retry.js";
+
+declare const callIdBrand: unique symbol;
+declare const messageIdBrand: unique symbol;
+
+/** A WhatsApp call id (`wacid.…`), branded so a random string is not taken for one. */
+export type CallId = `wacid.${string}` & { readonly [callIdBrand]: true };
+
+/** A WhatsApp message id (`wamid.…`). */
+export type MessageId = `wamid.${string}` & { readonly [messageIdBrand]: true };
+
+/**
+ * Checks and brands a call id.
+ *
+ * @example
+ * asCallId("wacid.ABGGFjFVU2AfAgo6V"); // Ok(CallId)
+ */
+export function asCallId(value: unknown): Result<CallId, string> {
+  return typeof value === "string" && /^wacid\.\S+$/.test(value)
+    ? ok(value as CallId)
+    : err("a call id is a string starting with 'wacid.'");
+}
+
+/** Checks and brands a message id. */
+export function asMessageId(value: unknown): Result<MessageId, string> {
+  return typeof value === "string" && /^wamid\.\S+$/.test(value)
+    ? ok(value as MessageId)
+    : err("a message id is a string starting with 'wamid.'");
+}
+
+/** The permission states of both documentations, and `unknown` for anything else. */
+export type PermissionStatus =
+  | "no_permission"
+  | "temporary"
+  | "permanent"
+  | "granted"
+  | "pending"
+  | "denied"
+  | "expired"
+  | "unknown";
+
+const permissionStatuses = new Set<string>([
+  "no_permission", "temporary", "permanent", "granted", "pending", "denied", "expired",
+]);
+
+/** One usage limit of a permission action. */
+export interface ActionLimit {
+  /** The window as sent: `PT24H`, `P7D`, or older forms such as `24h`. */
+  readonly period: string;
+  readonly maxAllowed?: number;
+  readonly currentUsage?: number;
+  /** When the limit resets; present only when the limit is reached. */
+  readonly resetsAt?: Date;
+}
+
+/** What the business may do next with this user, and its limits. */
+export interface PermissionAction {
+  /** `send_call_permission_request`, `start_call`, or another name Meta adds. */
+  readonly name: string;
+  readonly canPerform: boolean;
+  readonly limits: readonly ActionLimit[];
+}
+
+/** The answer of `GET /{phone-number-id}/call_permissions`. */
+export interface CallPermissions {
+  readonly status: PermissionStatus;
+  /** The status as sent, also when it is not one wacall knows. */
+  readonly rawStatus: string;
+  /** When a temporary permission expires; absent for permanent permission. */
+  readonly expiresAt?: Date;
+  /**
+   * Whether a call may be placed now: the `start_call` action when present, otherwise the status
+   * (`temporary`, `permanent`, `granted`).
+   */
+  readonly canCall: boolean;
+  /** Whether a permission request may be sent now (the `send_call_permission_request` action). */
+  readonly canRequestPermission: boolean;
+  readonly actions: readonly PermissionAction[];
+}
+
+/** Calling settings as returned by `GET /{phone-number-id}/settings` (fields Meta may omit are optional). */
+export interface CallingSettings {
+  readonly status?: "ENABLED" | "DISABLED";
+  readonly callIconVisibility?: "DEFAULT" | "DISABLE_ALL";
+  readonly callbackPermissionStatus?: "ENABLED" | "DISABLED";
+  readonly srtpKeyExchangeProtocol?: "DTLS" | "SDES";
+  readonly callHours?: unknown;
+  readonly sip?: unknown;
+  readonly restrictions?: unknown;
+  /** The whole `calling` object as received. */
+  readonly raw: unknown;
+}
+
+/** The success value of each operation. */
+export interface SuccessByOperation {
+  readonly connect: CallId;
+  readonly pre_accept: { readonly success: true };
+  readonly accept: { readonly success: true };
+  readonly reject: { readonly success: true };
+  readonly terminate: { readonly success: true };
+  readonly get_call_permissions: CallPermissions;
+  readonly send_call_permission_request: MessageId;
+  readonly get_settings: CallingSettings;
+  readonly update_settings: { readonly success: true };
+}
+
+/** The success value of operation `O`. */
+export type SuccessOf<O extends Operation> = SuccessByOperation[O];
+
+/** A response as received: status, body (string, bytes or parsed JSON), and headers. */
+export interface RawResponse {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers?: HeadersLike | undefined;
+}
+
+type Dict = Readonly<Record<string, unknown>>;
+const isDict = (v: unknown): v is Dict => typeof v === "object" && v !== null && !Array.isArray(v);
+const field = (o: Dict, k: string): unknown => (Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined);
+
+function num(v: unknown): number | undefined {
+  if (typeof v === "number" && Number.isFinite(v)) return v;
+  if (typeof v === "string" && /^\s*\d+(\.\d+)?\s*$/.test(v)) return Number(v);
+  return undefined;
+}
+
+function epochSeconds(v: unknown): Date | undefined {
+  const n = num(v);
+  if (n === undefined) return undefined;
+  const d = new Date(n * 1000);
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
+function decodeLimits(v: unknown): ActionLimit[] {
+  if (!Array.isArray(v)) return [];
+  const out: ActionLimit[] = [];
+  for (const l of v) {
+    if (!isDict(l)) continue;
+    const maxAllowed = num(field(l, "max_allowed"));
+    const currentUsage = num(field(l, "current_usage"));
+    const resetsAt = epochSeconds(field(l, "limit_expiration_time"));
+    out.push({
+      period: typeof field(l, "time_period") === "string" ? (field(l, "time_period") as string) : "",
+      ...(maxAllowed !== undefined && { maxAllowed }),
+      ...(currentUsage !== undefined && { currentUsage }),
+      ...(resetsAt !== undefined && { resetsAt }),
+    });
+  }
+  return out;
+}
+
+function decodePermissions(body: Dict): CallPermissions | undefined {
+  const p = field(body, "permission");
+  if (!isDict(p)) return undefined;
+  const rawStatus = field(p, "status");
+  if (typeof rawStatus !== "string") return undefined;
+  const status = permissionStatuses.has(rawStatus.toLowerCase())
+    ? (rawStatus.toLowerCase() as PermissionStatus)
+    : "unknown";
+  const expiresAt = epochSeconds(field(p, "expiration_time"));
+  const rawActions = field(body, "actions");
+  const actions: PermissionAction[] = [];
+  if (Array.isArray(rawActions)) {
+    for (const a of rawActions) {
+      if (!isDict(a) || typeof field(a, "action_name") !== "string") continue;
+      actions.push({
+        name: field(a, "action_name") as string,
+        canPerform: field(a, "can_perform_action") === true,
+        limits: decodeLimits(field(a, "limits")),
+      });
+    }
+  }
+  const startCall = actions.find((a) => a.name === "start_call");
+  const request = actions.find((a) => a.name === "send_call_permission_request");
+  const granted = status === "temporary" || status === "permanent" || status === "granted";
+  return {
+    status,
+    rawStatus,
+    ...(expiresAt !== undefined && { expiresAt }),
+    canCall: startCall?.canPerform ?? granted,
+    canRequestPermission: request?.canPerform ?? !granted,
+    actions,
+  };
+}
+
+function oneOf<T extends string>(v: unknown, allowed: readonly T[]): T | undefined {
+  return typeof v === "string" && (allowed as readonly string[]).includes(v) ? (v as T) : undefined;
+}
+
+function decodeSettings(body: Dict): CallingSettings | undefined {
+  const c = field(body, "calling");
+  if (!isDict(c)) return undefined;
+  const status = oneOf(field(c, "status"), ["ENABLED", "DISABLED"] as const);
+  const icon = oneOf(field(c, "call_icon_visibility"), ["DEFAULT", "DISABLE_ALL"] as const);
+  const callback = oneOf(field(c, "callback_permission_status"), ["ENABLED", "DISABLED"] as const);
+  const srtp = oneOf(field(c, "srtp_key_exchange_protocol"), ["DTLS", "SDES"] as const);
+  const optional = (k: string, name: string) => (field(c, k) === undefined ? {} : { [name]: field(c, k) });
+  return {
+    ...(status !== undefined && { status }),
+    ...(icon !== undefined && { callIconVisibility: icon }),
+    ...(callback !== undefined && { callbackPermissionStatus: callback }),
+    ...(srtp !== undefined && { srtpKeyExchangeProtocol: srtp }),
+    ...optional("call_hours", "callHours"),
+    ...optional("sip", "sip"),
+    ...optional("restrictions", "restrictions"),
+    raw: c,
+  };
+}
+
+function firstId(list: unknown, check: (v: unknown) => Result<unknown, string>): unknown {
+  if (!Array.isArray(list) || !isDict(list[0])) return undefined;
+  const id = field(list[0], "id");
+  return check(id).isOk() ? id : undefined;
+}
+
+function decodeSuccess(operation: Operation, body: Dict): SuccessOf<Operation> | undefined {
+  switch (operation) {
+    case "connect":
+      return firstId(field(body, "calls"), asCallId) as CallId | undefined;
+    case "send_call_permission_request":
+      return firstId(field(body, "messages"), asMessageId) as MessageId | undefined;
+    case "get_call_permissions":
+      return decodePermissions(body);
+    case "get_settings":
+      return decodeSettings(body);
+    case "pre_accept":
+    case "accept":
+    case "reject":
+    case "terminate":
+    case "update_settings":
+      return field(body, "success") === true ? { success: true } : undefined;
+  }
+}
+
+function parseBody(body: unknown): { ok: true; value: unknown } | { ok: false } {
+  if (typeof body !== "string" && !(body instanceof Uint8Array) && !(body instanceof ArrayBuffer)) {
+    return { ok: true, value: body };
+  }
+  const text = typeof body === "string" ? body : new TextDecoder().decode(body);
+  const t = text.trimStart();
+  if (!t.startsWith("{")) return { ok: false };
+  try {
+    return { ok: true, value: JSON.parse(t) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/**
+ * Decodes a Calling API response for one operation into `Ok(success)` or `Err(GraphError)`.
+ * A non-2xx status, a body with an `error` key, `success: false`, or a 2xx body without the
+ * expected fields (e.g. no call id) is an error value, never a success.
+ *
+ * @example
+ * const r = decodeCallingResponse("connect", {
+ *   status: 200,
+ *   body: { messaging_product: "whatsapp", calls: [{ id: "wacid.HBgLMTY1" }] },
+ * });
+ * r.isOk() && r.value; // "wacid.HBgLMTY1"
+ */
+export function decodeCallingResponse<O extends Operation>(
+  operation: O,
+  response: RawResponse,
+  options: { readonly clock?: Clock } = {},
+): Result<SuccessOf<O>, GraphError> {
+  const ctx: DecodeContext = { status: response.status, headers: response.headers, operation, clock: options.clock };
+  const is2xx = response.status >= 200 && response.status < 300;
+  if (!is2xx) return err(decodeGraphError(response.body, ctx));
+  const parsed = parseBody(response.body);
+  if (!parsed.ok) return err(decodeGraphError(response.body, ctx));
+  const body = parsed.value;
+  if (!isDict(body)) return err(malformed("unexpected-success-shape", body, ctx));
+  if (field(body, "error") !== undefined) return err(decodeGraphError(body, ctx));
+  if (field(body, "success") === false) return err(malformed("success-false", body, ctx));
+  const success = decodeSuccess(operation, body);
+  return success === undefined
+    ? err(malformed("unexpected-success-shape", body, ctx))
+    : ok(success as SuccessOf<O>);
+}

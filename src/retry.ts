@@ -1,0 +1,149 @@
+/**
+ * When may a request be retried? Reads the hints Meta gives: a time inside 138012's details,
+ * `Retry-After`, and `estimated_time_to_regain_access` in the usage headers.
+ *
+ * @module
+ */
+
+/** Response headers: a Fetch `Headers`, or a plain record as Node's `http` module gives. */
+export type HeadersLike =
+  | { get(name: string): string | null }
+  | Readonly<Record<string, string | readonly string[] | undefined>>;
+
+/** A clock returning epoch milliseconds; `Date.now` by default. Inject one in tests. */
+export type Clock = () => number;
+
+/**
+ * One header value, case-insensitively, from either form of {@link HeadersLike}.
+ *
+ * @example
+ * getHeader({ "retry-after": "30" }, "Retry-After"); // "30"
+ */
+export function getHeader(headers: HeadersLike | undefined, name: string): string | undefined {
+  if (headers === undefined || headers === null || typeof headers !== "object") return undefined;
+  if (typeof (headers as { get?: unknown }).get === "function") {
+    const v = (headers as { get(name: string): string | null }).get(name);
+    return typeof v === "string" ? v : undefined;
+  }
+  const wanted = name.toLowerCase();
+  for (const key of Object.keys(headers)) {
+    if (key.toLowerCase() !== wanted) continue;
+    const v = (headers as Record<string, unknown>)[key];
+    if (typeof v === "string") return v;
+    if (Array.isArray(v) && typeof v[0] === "string") return v[0];
+  }
+  return undefined;
+}
+
+const MAX_DATE_MS = 8.64e15;
+
+function validDate(ms: number): Date | undefined {
+  return Number.isFinite(ms) && Math.abs(ms) <= MAX_DATE_MS ? new Date(ms) : undefined;
+}
+
+/**
+ * Parses a `Retry-After` value: delay seconds or an HTTP date.
+ *
+ * @example
+ * parseRetryAfter("120", () => 0)?.getTime(); // 120000
+ */
+export function parseRetryAfter(value: string, clock: Clock = Date.now): Date | undefined {
+  const v = value.trim();
+  if (/^\d+(\.\d+)?$/.test(v)) return validDate(clock() + Number(v) * 1000);
+  if (!/[a-z]/i.test(v)) return undefined;
+  return validDate(Date.parse(v));
+}
+
+const isoDate =
+  /\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?/;
+const epochNumber = /(?<![\d.])(\d{13}|\d{10})(?![\d.])/;
+
+/**
+ * Finds a point in time in free text: an ISO 8601 date, unix seconds (10 digits) or unix
+ * milliseconds (13 digits). Used on 138012's `details`, whose format Meta does not document.
+ *
+ * @example
+ * timeInText("next call allowed at 1745622600")?.toISOString(); // "2025-04-25T23:10:00.000Z"
+ */
+export function timeInText(text: string): Date | undefined {
+  const iso = isoDate.exec(text);
+  if (iso !== null) {
+    const d = validDate(Date.parse(iso[0].replace(" ", "T")));
+    if (d !== undefined) return d;
+  }
+  const num = epochNumber.exec(text);
+  if (num?.[1] !== undefined) {
+    const n = Number(num[1]);
+    return validDate(num[1].length === 13 ? n : n * 1000);
+  }
+  return undefined;
+}
+
+function largestRegainMinutes(value: unknown, depth: number): number | undefined {
+  if (value === null || typeof value !== "object" || depth > 4) return undefined;
+  let best: number | undefined;
+  for (const [key, v] of Object.entries(value)) {
+    const candidate =
+      key === "estimated_time_to_regain_access"
+        ? typeof v === "number" ? v : typeof v === "string" ? Number(v) : undefined
+        : largestRegainMinutes(v, depth + 1);
+    if (candidate !== undefined && Number.isFinite(candidate) && candidate > 0) {
+      best = best === undefined ? candidate : Math.max(best, candidate);
+    }
+  }
+  return best;
+}
+
+const usageHeaders = ["x-business-use-case-usage", "x-app-usage", "x-ad-account-usage"] as const;
+
+/**
+ * The time access is regained according to Meta's usage headers
+ * (`estimated_time_to_regain_access`, in minutes), if any header says so.
+ *
+ * @example
+ * retryAtFromUsage({ "x-app-usage": '{"estimated_time_to_regain_access":5}' }, () => 0); // 5 min
+ */
+export function retryAtFromUsage(headers: HeadersLike | undefined, clock: Clock = Date.now): Date | undefined {
+  let minutes: number | undefined;
+  for (const name of usageHeaders) {
+    const raw = getHeader(headers, name);
+    if (raw === undefined || !raw.includes("estimated_time_to_regain_access")) continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      continue;
+    }
+    const m = largestRegainMinutes(parsed, 0);
+    if (m !== undefined) minutes = minutes === undefined ? m : Math.max(minutes, m);
+  }
+  return minutes === undefined ? undefined : validDate(clock() + minutes * 60_000);
+}
+
+/** Inputs of {@link computeRetryAt}. */
+export interface RetryHints {
+  /** Error details that may contain a time (only read for codes that document one). */
+  readonly details?: string | undefined;
+  readonly headers?: HeadersLike | undefined;
+  readonly clock?: Clock | undefined;
+}
+
+/**
+ * The retry time from, in order: a time in `details`, `Retry-After`, then the usage headers.
+ * Never earlier than the clock's now (a time in the past means "now").
+ *
+ * @example
+ * computeRetryAt({ headers: { "retry-after": "10" }, clock: () => 0 })?.getTime(); // 10000
+ */
+export function computeRetryAt(hints: RetryHints): Date | undefined {
+  const clock = hints.clock ?? Date.now;
+  const fromDetails = hints.details === undefined ? undefined : timeInText(hints.details);
+  const retryAfter = getHeader(hints.headers, "retry-after");
+  const found =
+    fromDetails ??
+    (retryAfter === undefined ? undefined : parseRetryAfter(retryAfter, clock)) ??
+    retryAtFromUsage(hints.headers, clock);
+  if (found === undefined) return undefined;
+  const now = clock();
+  return found.getTime() < now ? validDate(now) : found;
+}

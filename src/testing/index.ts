@@ -1,0 +1,16 @@
+/**
+ * Test helpers: fast-check generators (`fast-check` is an optional peer dependency).
+ *
+ * @module
+ */
+export {
+  arbCatalogCase,
+  arbErrorCase,
+  arbErrorEnvelope,
+  arbPlainText,
+  arbSecret,
+  arbUnknownCode,
+  catalogCases,
+  type CodeCase,
+  type ErrorCase,
+} from "./arbitraries.js";
