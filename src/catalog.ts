@@ -248,7 +248,7 @@ export const catalog = [
     remediation: "Check the access token.",
   },
   {
-    tag: "UnknownApiError", family: "graph", codes: [1], category: "server",
+    tag: "ApiUnknownError", family: "graph", codes: [1], category: "server",
     httpStatus: 500, channel: "sync", retryable: true,
     summary: "Graph reported an unknown error.",
     remediation: "Retry with backoff; report it if it persists.",

@@ -31,10 +31,30 @@ export type PartialHandlers<E extends Tagged, R> = Partial<Handlers<E, R>> & {
  *   _: (other) => `failed: ${other._tag}`,
  * });
  */
-export function matchError<E extends Tagged, R>(error: E, handlers: Handlers<E, R> | PartialHandlers<E, R>): R {
-  const table = handlers as unknown as Readonly<Record<string, ((e: E) => R) | undefined>>;
-  const handler = Object.prototype.hasOwnProperty.call(table, error._tag) ? table[error._tag] : undefined;
-  return (handler ?? (table["_"] as (e: E) => R))(error);
+export function matchError<E extends Tagged, const H extends Handlers<E, unknown>>(
+  error: E,
+  handlers: H & NoExtraKeys<H, E["_tag"]>,
+): HandlerResult<H>;
+export function matchError<E extends Tagged, const H extends PartialHandlers<E, unknown>>(
+  error: E,
+  handlers: H & NoExtraKeys<H, E["_tag"] | "_">,
+): HandlerResult<H>;
+export function matchError(error: Tagged, handlers: object): unknown {
+  return dispatch(handlers, error._tag, error);
+}
+
+/** Rejects keys that are not tags (a typo would otherwise hide a missing handler). */
+export type NoExtraKeys<H, Allowed extends PropertyKey> = { readonly [K in Exclude<keyof H, Allowed>]: never };
+
+/** The union of what the handlers of a record return. */
+export type HandlerResult<H> = {
+  [K in keyof H]: H[K] extends (...args: never[]) => infer R ? R : never;
+}[keyof H];
+
+function dispatch<E>(handlers: object, key: string, error: E): unknown {
+  const table = handlers as Readonly<Record<string, ((e: E) => unknown) | undefined>>;
+  const handler = Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
+  return (handler ?? (table["_"] as (e: E) => unknown))(error);
 }
 
 /** Anything with a `category`. */
@@ -54,13 +74,16 @@ export type CategoryHandlers<E extends Categorized, R> = {
  * @example
  * matchCategory(e, { limit: (l) => l.retryAt, _: () => undefined });
  */
-export function matchCategory<E extends Categorized, R>(
+export function matchCategory<E extends Categorized, const H extends CategoryHandlers<E, unknown>>(
   error: E,
-  handlers: CategoryHandlers<E, R> | (Partial<CategoryHandlers<E, R>> & { readonly _: (error: E) => R }),
-): R {
-  const table = handlers as unknown as Readonly<Record<string, ((e: E) => R) | undefined>>;
-  const handler = Object.prototype.hasOwnProperty.call(table, error.category) ? table[error.category] : undefined;
-  return (handler ?? (table["_"] as (e: E) => R))(error);
+  handlers: H & NoExtraKeys<H, E["category"]>,
+): HandlerResult<H>;
+export function matchCategory<
+  E extends Categorized,
+  const H extends Partial<CategoryHandlers<E, unknown>> & { readonly _: (error: E) => unknown },
+>(error: E, handlers: H & NoExtraKeys<H, E["category"] | "_">): HandlerResult<H>;
+export function matchCategory(error: Categorized, handlers: object): unknown {
+  return dispatch(handlers, error.category, error);
 }
 
 const callingTags = new Set<string>([

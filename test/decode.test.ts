@@ -69,7 +69,7 @@ describe("decodeGraphError: the variations of the wild", () => {
   });
   it("keeps the trace id of the envelope's extra keys", () => {
     const e = decodeGraphError({ error: { code: 1, message: "x" }, __fb_trace_id__: "T1", __www_request_id__: "R" });
-    expect(e).toMatchObject({ _tag: "UnknownApiError", fbtraceId: "T1" });
+    expect(e).toMatchObject({ _tag: "ApiUnknownError", fbtraceId: "T1" });
   });
   it("takes the code from the message when the code field is missing", () => {
     expect(decodeGraphError({ error: { message: "(#138003) Duplicate call" } })._tag).toBe("DuplicateCall");
