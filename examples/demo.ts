@@ -1,0 +1,11 @@
+/** `npm run demo`: runs every example and prints what it decided. */
+import * as permissionDenied from "./permission-denied.js";
+import * as pipeline from "./result-pipeline.js";
+import * as tsPattern from "./ts-pattern.js";
+
+console.log("1. A 138006 answer to connect, matched exhaustively:");
+console.log(`   -> ${permissionDenied.example()}`);
+console.log("2. Permission check then connect, as a Result pipeline:");
+for (const line of pipeline.example()) console.log(`   -> ${line}`);
+console.log("3. Routing errors with ts-pattern:");
+for (const line of tsPattern.example()) console.log(`   -> ${line}`);

@@ -1,0 +1,50 @@
+/**
+ * Rewrites the generated parts of README.md: the error table (from the catalog) and the example
+ * blocks (from the files under examples/). `npm run readme` writes; the test suite fails when the
+ * README is out of date.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { catalog, type CodeRule } from "../src/index.js";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+function codes(row: (typeof catalog)[number]): string {
+  const list = (row.codes as readonly CodeRule[]).map((r) => (typeof r === "number" ? String(r) : `${r.code} (${r.when.length === 1 ? `on ${r.when[0]}` : "other operations"})`));
+  if ("range" in row) list.splice(0, 1, `${row.range[0]}-${row.range[1]}`);
+  return list.join(", ");
+}
+
+export function errorTable(): string {
+  const head = "| Tag | Code | Category | HTTP | Channel | Retryable | What happened | What to do |\n|---|---|---|---|---|---|---|---|";
+  const rows = catalog.map(
+    (r) => `| \`${r.tag}\` | ${codes(r)} | ${r.category} | ${r.httpStatus} | ${r.channel} | ${r.retryable ? "yes" : "no"} | ${r.summary} | ${r.remediation} |`,
+  );
+  const fallbacks = [
+    "| `UnknownCallingError` | any other 138xxx | unknown | — | — | no | An undocumented Calling API code; the number is kept. | Report it; handle by category. |",
+    "| `UnknownGraphError` | any other code | unknown | — | — | no | A Graph code wacall does not catalog; the number is kept. | Handle by `retryable` and `isTransient`. |",
+    "| `MalformedResponse` | — | malformed | any | — | 5xx/429 | Not a Graph error (HTML, truncated JSON, `{\"error\":\"text\"}`, empty) or an unexpected 2xx. | Look at `reason` and `snippet`. |",
+  ];
+  return [head, ...rows, ...fallbacks].join("\n");
+}
+
+export function renderReadme(readme: string): string {
+  const withTable = readme.replace(
+    /(<!-- errors:start -->\n)[\s\S]*?(<!-- errors:end -->)/,
+    (_m, a: string, b: string) => `${a}${errorTable()}\n${b}`,
+  );
+  return withTable.replace(
+    /(<!-- example: (\S+) -->\n)[\s\S]*?(<!-- \/example -->)/g,
+    (_m, a: string, file: string, b: string) =>
+      `${a}\`\`\`ts\n${readFileSync(`${root}/${file}`, "utf8").trimEnd()}\n\`\`\`\n${b}`,
+  );
+}
+
+export const readmePath = `${root}/README.md`;
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const current = readFileSync(readmePath, "utf8");
+  const next = renderReadme(current);
+  if (next !== current) writeFileSync(readmePath, next);
+  console.log(next === current ? "README.md is up to date" : "README.md rewritten");
+}
