@@ -5,16 +5,16 @@
  */
 import type { Operation } from "./catalog.js";
 import {
-  graphError,
+  buildVariant,
+  isCallingCode,
   malformedResponse,
   snippetLength,
-  unknownError,
   type ErrorFields,
   type GraphError,
   type MalformedReason,
 } from "./errors.js";
 import { lookupCode } from "./internal/lookup.js";
-import { redact, redactDeep, snippetOf } from "./internal/redact.js";
+import { copyRedactedDeep, isCleanDeep, redact, snippetOf } from "./internal/redact.js";
 import { computeRetryAt, getHeader, type Clock, type HeadersLike } from "./retry.js";
 
 /** What the decoder may know about where a body came from. */
@@ -38,6 +38,8 @@ function isDict(v: unknown): v is Dict {
 function own(o: Dict, key: string): unknown {
   return Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
 }
+
+const keep = (s: string): string => s;
 
 function str(v: unknown): string | undefined {
   return typeof v === "string" ? v : undefined;
@@ -140,34 +142,46 @@ function decodeErrorObject(obj: Dict, envelope: Dict | undefined, ctx: DecodeCon
   if (code === undefined) return malformed("no-code", envelope ?? obj, ctx);
 
   const row = lookupCode(code, ctx.operation);
+  // One scan decides: when no string of the object needs redaction, its fields are kept as they
+  // are and the object itself is `raw`; otherwise every field is redacted and `raw` is a copy.
+  const clean = isCleanDeep(obj);
+  const safe = clean ? keep : redact;
   const rawDetails = detailsOf(own(obj, "error_data"));
-  const details = rawDetails === undefined ? undefined : redact(rawDetails);
+  const details = rawDetails === undefined ? undefined : safe(rawDetails);
   const subcode = parseCode(own(obj, "error_subcode"));
-  const fbtraceId =
-    str(own(obj, "fbtrace_id")) ?? (envelope === undefined ? undefined : str(own(envelope, "__fb_trace_id__")));
+  const ownTrace = str(own(obj, "fbtrace_id"));
+  const envelopeTrace = envelope === undefined ? undefined : str(own(envelope, "__fb_trace_id__"));
+  const fbtraceId = ownTrace === undefined ? envelopeTrace && redact(envelopeTrace) : safe(ownTrace);
   const transient = own(obj, "is_transient");
   const userTitle = str(own(obj, "error_user_title"));
   const userMessage = str(own(obj, "error_user_msg"));
   const headerMessage = rawMessage === undefined ? getHeader(ctx.headers, "www-authenticate") : undefined;
-  const message = rawMessage ?? headerMessage;
+  const message = rawMessage === undefined ? headerMessage && redact(headerMessage) : safe(rawMessage);
   const retryAt = computeRetryAt({
     details: row !== undefined && "retryTimeInDetails" in row ? details : undefined,
     headers: ctx.headers,
     clock: ctx.clock,
   });
-  const fields: ErrorFields = {
-    ...(message !== undefined && { message: redact(message) }),
-    ...(details !== undefined && { details }),
-    ...(subcode !== undefined && { subcode }),
-    ...(fbtraceId !== undefined && { fbtraceId: redact(fbtraceId) }),
-    ...(ctx.status !== undefined && { httpStatus: ctx.status }),
-    ...(typeof transient === "boolean" && { isTransient: transient }),
-    ...(userTitle !== undefined && { userTitle: redact(userTitle) }),
-    ...(userMessage !== undefined && { userMessage: redact(userMessage) }),
-    ...(retryAt !== undefined && { retryAt }),
-    raw: redactDeep(obj),
-  };
-  return row === undefined ? unknownError(code, fields) : graphError(row.tag, { ...fields, code });
+  const isTransient = typeof transient === "boolean" ? transient : undefined;
+  const raw = clean ? obj : copyRedactedDeep(obj);
+  const head =
+    row === undefined
+      ? { _tag: isCallingCode(code) ? "UnknownCallingError" : "UnknownGraphError", category: "unknown", code }
+      : { _tag: row.tag as string, category: row.category as string, code };
+  return buildVariant(
+    head,
+    message === undefined ? (row?.summary ?? `Unknown ${isCallingCode(code) ? "calling" : "Graph"} error code ${code}`) : message,
+    details,
+    subcode,
+    fbtraceId,
+    ctx.status,
+    isTransient,
+    userTitle === undefined ? undefined : safe(userTitle),
+    userMessage === undefined ? undefined : safe(userMessage),
+    (row?.retryable ?? false) || isTransient === true,
+    retryAt,
+    raw,
+  );
 }
 
 /**
@@ -189,11 +203,25 @@ export function decodeGraphError(body: unknown, context: DecodeContext = {}): Gr
     const first = text.charCodeAt(start);
     // Sniff before parsing: only '{' or '[' can start a Graph error.
     if (first !== 0x7b && first !== 0x5b) return malformed("not-json", body, context, text);
+    // A truncated body almost never ends with the closing bracket: classify it without paying
+    // for a throwing JSON.parse.
+    const last = text.charCodeAt(lastNonSpace(text));
+    if (last !== (first === 0x7b ? 0x7d : 0x5d)) return malformed("invalid-json", body, context, text);
     const parsed = parseJson(text);
     if (!parsed.ok) return malformed("invalid-json", body, context, text);
     return decodeParsed(parsed.value, context, text);
   }
   return decodeParsed(body, context, undefined);
+}
+
+function lastNonSpace(text: string): number {
+  let i = text.length - 1;
+  while (i > 0) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
+    i--;
+  }
+  return i;
 }
 
 function decodeParsed(value: unknown, ctx: DecodeContext, text: string | undefined): GraphError {

@@ -120,20 +120,55 @@ function firstCode(row: CatalogEntry): number {
   return typeof rule === "number" ? rule : rule.code;
 }
 
-function metadata(fields: ErrorFields, fallbackMessage: string, retryable: boolean): ErrorMetadata {
-  return {
-    message: fields.message ?? fallbackMessage,
-    ...(fields.details !== undefined && { details: fields.details }),
-    ...(fields.subcode !== undefined && { subcode: fields.subcode }),
-    ...(fields.fbtraceId !== undefined && { fbtraceId: fields.fbtraceId }),
-    ...(fields.httpStatus !== undefined && { httpStatus: fields.httpStatus }),
-    ...(fields.isTransient !== undefined && { isTransient: fields.isTransient }),
-    ...(fields.userTitle !== undefined && { userTitle: fields.userTitle }),
-    ...(fields.userMessage !== undefined && { userMessage: fields.userMessage }),
-    retryable: fields.retryable ?? (retryable || fields.isTransient === true),
-    ...(fields.retryAt !== undefined && { retryAt: fields.retryAt }),
-    raw: fields.raw,
-  };
+/**
+ * Builds a variant with its metadata, optional fields omitted. Positional and assigned one by one
+ * because this is the decoder's hot path (spreads or a polymorphic options object cost more than
+ * the JSON parse). Internal: use the constructors below.
+ */
+export function buildVariant(
+  head: { _tag: string; category: string; code?: number; reason?: MalformedReason; snippet?: string },
+  message: string,
+  details: string | undefined,
+  subcode: number | undefined,
+  fbtraceId: string | undefined,
+  httpStatus: number | undefined,
+  isTransient: boolean | undefined,
+  userTitle: string | undefined,
+  userMessage: string | undefined,
+  retryable: boolean,
+  retryAt: Date | undefined,
+  raw: unknown,
+): GraphError {
+  const out = head as Record<string, unknown>;
+  out["message"] = message;
+  if (details !== undefined) out["details"] = details;
+  if (subcode !== undefined) out["subcode"] = subcode;
+  if (fbtraceId !== undefined) out["fbtraceId"] = fbtraceId;
+  if (httpStatus !== undefined) out["httpStatus"] = httpStatus;
+  if (isTransient !== undefined) out["isTransient"] = isTransient;
+  if (userTitle !== undefined) out["userTitle"] = userTitle;
+  if (userMessage !== undefined) out["userMessage"] = userMessage;
+  out["retryable"] = retryable;
+  if (retryAt !== undefined) out["retryAt"] = retryAt;
+  out["raw"] = raw;
+  return out as unknown as GraphError;
+}
+
+function fromFields(head: Parameters<typeof buildVariant>[0], f: ErrorFields, fallbackMessage: string, retryable: boolean): GraphError {
+  return buildVariant(
+    head,
+    f.message ?? fallbackMessage,
+    f.details,
+    f.subcode,
+    f.fbtraceId,
+    f.httpStatus,
+    f.isTransient,
+    f.userTitle,
+    f.userMessage,
+    f.retryable ?? (retryable || f.isTransient === true),
+    f.retryAt,
+    f.raw,
+  );
 }
 
 /**
@@ -149,12 +184,8 @@ export function graphError<T extends KnownTag>(
   fields: ErrorFields & { readonly code?: number } = {},
 ): ErrorOf<T> {
   const row = rowByTag.get(tag) as CatalogEntry;
-  return {
-    _tag: tag,
-    category: row.category as CategoryOf<T>,
-    code: fields.code ?? firstCode(row),
-    ...metadata(fields, row.summary, row.retryable),
-  } as unknown as ErrorOf<T>;
+  const head = { _tag: tag as string, category: row.category as string, code: fields.code ?? firstCode(row) };
+  return fromFields(head, fields, row.summary, row.retryable) as ErrorOf<T>;
 }
 
 /**
@@ -165,11 +196,16 @@ export function graphError<T extends KnownTag>(
  * unknownError(138016)._tag; // "UnknownCallingError"
  */
 export function unknownError(code: number, fields: ErrorFields = {}): UnknownCallingError | UnknownGraphError {
-  const calling = code >= callingCodeRange[0] && code <= callingCodeRange[1];
-  const base = metadata(fields, `Unknown ${calling ? "calling" : "Graph"} error code ${code}`, false);
-  return calling
-    ? { _tag: "UnknownCallingError", category: "unknown", code, ...base }
-    : { _tag: "UnknownGraphError", category: "unknown", code, ...base };
+  const calling = isCallingCode(code);
+  const head = { _tag: calling ? "UnknownCallingError" : "UnknownGraphError", category: "unknown", code };
+  return fromFields(head, fields, `Unknown ${calling ? "calling" : "Graph"} error code ${code}`, false) as
+    | UnknownCallingError
+    | UnknownGraphError;
+}
+
+/** Whether a code is in the Calling API's range (138000-138999). */
+export function isCallingCode(code: number): boolean {
+  return code >= callingCodeRange[0] && code <= callingCodeRange[1];
 }
 
 /**
@@ -183,11 +219,6 @@ export function malformedResponse(
   snippet: string,
   fields: ErrorFields = {},
 ): MalformedResponse {
-  return {
-    _tag: "MalformedResponse",
-    category: "malformed",
-    reason,
-    snippet,
-    ...metadata(fields, `Malformed response (${reason})`, false),
-  };
+  const head = { _tag: "MalformedResponse", category: "malformed", reason, snippet };
+  return fromFields(head, fields, `Malformed response (${reason})`, false) as MalformedResponse;
 }

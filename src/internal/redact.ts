@@ -10,7 +10,7 @@ const patterns: readonly (readonly [RegExp, string])[] = [
   [/(a=ice-(?:pwd|ufrag):)[^\s"'\\]*/gi, "$1[redacted]"],
 ];
 
-const quick = /EAA|bearer|oauth|access_token|ice-/i;
+const quick = /EAA[A-Za-z0-9]{8}|bearer\s|oauth\s|access_token|ice-(?:pwd|ufrag)/i;
 
 /** Redacts secrets from a string. Returns the same string when there is nothing to redact. */
 export function redact(text: string): string {
@@ -20,26 +20,59 @@ export function redact(text: string): string {
   return out;
 }
 
+const MAX_DEPTH = 8;
+const MAX_ITEMS = 64;
+
+/** Whether a value is already safe to keep as is: no secret, within the depth and size bounds. */
+function isClean(value: unknown, depth: number): boolean {
+  if (typeof value === "string") return !quick.test(value);
+  if (value === null || typeof value !== "object") return typeof value !== "function";
+  if (depth >= MAX_DEPTH) return false;
+  if (Array.isArray(value)) {
+    if (value.length > MAX_ITEMS) return false;
+    for (const v of value) if (!isClean(v, depth + 1)) return false;
+    return true;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return false;
+  let n = 0;
+  for (const key in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+    if (++n > MAX_ITEMS || quick.test(key) || !isClean((value as Record<string, unknown>)[key], depth + 1)) return false;
+  }
+  return true;
+}
+
 /**
- * A copy of a JSON-like value with every string redacted and bounded in depth and breadth, so a
- * hostile payload cannot make the copy expensive. Plain objects are rebuilt without prototypes
- * being touched (`__proto__` keys are copied as own data properties).
+ * The value itself when it is a plain JSON-like value with nothing to redact; otherwise a copy
+ * with every string redacted and bounded in depth and breadth, so a hostile payload cannot make
+ * the copy expensive. `__proto__` keys are copied as own data properties.
  */
-export function redactDeep(value: unknown, depth = 0): unknown {
+export function redactDeep(value: unknown): unknown {
+  return isClean(value, 0) ? value : copyRedacted(value, 0);
+}
+
+/** Whether {@link redactDeep} would return the value itself (every string in it is clean). */
+export function isCleanDeep(value: unknown): boolean {
+  return isClean(value, 0);
+}
+
+/** {@link redactDeep} for a value already found not clean. */
+export function copyRedactedDeep(value: unknown): unknown {
+  return copyRedacted(value, 0);
+}
+
+function copyRedacted(value: unknown, depth: number): unknown {
   if (typeof value === "string") return redact(value);
   if (value === null || typeof value !== "object") return typeof value === "function" ? undefined : value;
-  if (depth >= 8) return "[truncated]";
-  if (Array.isArray(value)) return value.slice(0, 64).map((v) => redactDeep(v, depth + 1));
+  if (depth >= MAX_DEPTH) return "[truncated]";
+  if (Array.isArray(value)) return value.slice(0, MAX_ITEMS).map((v) => copyRedacted(v, depth + 1));
   const out: Record<string, unknown> = {};
   let n = 0;
   for (const key of Object.keys(value)) {
-    if (n++ >= 64) break;
-    Object.defineProperty(out, redact(key), {
-      value: redactDeep((value as Record<string, unknown>)[key], depth + 1),
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+    if (n++ >= MAX_ITEMS) break;
+    const v = copyRedacted((value as Record<string, unknown>)[key], depth + 1);
+    if (key === "__proto__") Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[redact(key)] = v;
   }
   return out;
 }

@@ -1,0 +1,71 @@
+/**
+ * `npm run bench`: decoder cost against JSON.parse (the floor) and against the same
+ * classification written with zod 4 and valibot, all measured in this one process.
+ */
+import os from "node:os";
+import { do_not_optimize, measure } from "mitata";
+import { decodeGraphError } from "../src/index.js";
+import { jsonBodies, nonJsonBodies } from "./corpus.js";
+import { decodeWithValibot, decodeWithZod } from "./schema-decoders.js";
+
+type Case = { name: string; fn: () => void; per: number };
+
+const json: Case[] = [
+  { name: "JSON.parse alone (floor)", per: jsonBodies.length, fn: () => { for (const b of jsonBodies) do_not_optimize(JSON.parse(b)); } },
+  { name: "wacall decodeGraphError", per: jsonBodies.length, fn: () => { for (const b of jsonBodies) do_not_optimize(decodeGraphError(b, { status: 400 })); } },
+  { name: "zod 4 schema + same classification", per: jsonBodies.length, fn: () => { for (const b of jsonBodies) do_not_optimize(decodeWithZod(b, 400)); } },
+  { name: "valibot schema + same classification", per: jsonBodies.length, fn: () => { for (const b of jsonBodies) do_not_optimize(decodeWithValibot(b, 400)); } },
+];
+
+const nonJson: Case[] = [
+  {
+    name: "try { JSON.parse } catch (floor of throwing)",
+    per: nonJsonBodies.length,
+    fn: () => {
+      for (const b of nonJsonBodies) {
+        try {
+          do_not_optimize(JSON.parse(b));
+        } catch (e) {
+          do_not_optimize(e);
+        }
+      }
+    },
+  },
+  { name: "wacall decodeGraphError", per: nonJsonBodies.length, fn: () => { for (const b of nonJsonBodies) do_not_optimize(decodeGraphError(b, { status: 502 })); } },
+  { name: "zod 4 schema + same classification", per: nonJsonBodies.length, fn: () => { for (const b of nonJsonBodies) do_not_optimize(decodeWithZod(b, 502)); } },
+];
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+/**
+ * Measures every case once per round, rounds interleaved, and reports the median ns/op and the
+ * median of the per-round ratios to the floor (the first case): on a shared, noisy machine a
+ * ratio taken within one round is steadier than two absolute numbers taken apart.
+ */
+async function section(title: string, cases: Case[]): Promise<number[]> {
+  console.log(`\n${title}, median of ${ROUNDS} interleaved rounds`);
+  const ns: number[][] = cases.map(() => []);
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [i, c] of cases.entries()) {
+      const stats = await measure(c.fn, { min_cpu_time: 200e6 });
+      ns[i]?.push(stats.avg / c.per);
+    }
+  }
+  const ratios = cases.map((_, i) => median((ns[i] ?? []).map((v, r) => v / (ns[0]?.[r] ?? 1))));
+  cases.forEach((c, i) => {
+    console.log(`  ${c.name.padEnd(46)} ${median(ns[i] ?? []).toFixed(0).padStart(7)} ns/op   ${(ratios[i] ?? 0).toFixed(2)}x floor`);
+  });
+  return ratios;
+}
+
+console.log(`node ${process.version}, ${os.cpus()[0]?.model ?? "unknown cpu"} (${os.cpus().length} cores), ${new Date().toISOString()}`);
+const j = await section(`JSON error envelopes (${jsonBodies.length} bodies, ns per body)`, json);
+const n = await section(`Non-JSON bodies: HTML, proxy text, truncated JSON (${nonJsonBodies.length} bodies, ns per body)`, nonJson);
+
+const [, wacall, zod, valibot] = j as [number, number, number, number];
+const [, wacallBad] = n as [number, number];
+console.log("\nTargets (median ratios)");
+console.log(`  wacall / JSON.parse on envelopes:         ${wacall.toFixed(2)}x (target <= 1.2x)`);
+console.log(`  fastest schema version / wacall:          ${(Math.min(zod, valibot) / wacall).toFixed(2)}x (target >= 2x)`);
+console.log(`  wacall on non-JSON / throwing JSON.parse: ${wacallBad.toFixed(2)}x (smaller is better)`);
