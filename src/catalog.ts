@@ -59,6 +59,11 @@ export interface CatalogRow {
   readonly family: "calling" | "graph";
   /** The codes that decode to this variant. The first one is the documented code. */
   readonly codes: readonly CodeRule[];
+  /**
+   * The operations that can answer with this code (empty: delivered only in webhooks). A client
+   * method's error type lists only the rows of its operation.
+   */
+  readonly operations: readonly Operation[];
   /** An inclusive range of codes that also decode to this variant (e.g. 200-299). */
   readonly range?: readonly [number, number];
   readonly category: Category;
@@ -75,7 +80,11 @@ export interface CatalogRow {
   readonly remediation: string;
 }
 
-const exceptPermissionLookup = operations.filter((op) => op !== "get_call_permissions");
+const exceptPermissionLookup = ["connect", "pre_accept", "accept", "reject", "terminate", "send_call_permission_request", "get_settings", "update_settings"] as const satisfies readonly Operation[];
+const callActions = ["connect", "pre_accept", "accept", "reject", "terminate"] as const satisfies readonly Operation[];
+const answerActions = ["connect", "pre_accept", "accept"] as const satisfies readonly Operation[];
+const placeOrAsk = ["connect", "send_call_permission_request"] as const satisfies readonly Operation[];
+const webhookOnly = [] as const satisfies readonly Operation[];
 
 /**
  * Every known code. Rows with `family: "calling"` form the {@link CallingError} union; all rows
@@ -84,279 +93,279 @@ const exceptPermissionLookup = operations.filter((op) => op !== "get_call_permis
 export const catalog = [
   // ── Calling API codes ──────────────────────────────────────────────────────────────────────
   {
-    tag: "CallingNotEnabled", family: "calling", codes: [138000], category: "configuration",
+    tag: "CallingNotEnabled", family: "calling", operations: [...callActions, "get_call_permissions", "send_call_permission_request"], codes: [138000], category: "configuration",
     httpStatus: 401, channel: "sync", retryable: false,
     summary: "Calling is switched off on the business phone number.",
     remediation: "Enable calling in the phone number's call settings.",
   },
   {
-    tag: "ReceiverUncallable", family: "calling", codes: [138001], category: "recipient",
+    tag: "ReceiverUncallable", family: "calling", operations: placeOrAsk, codes: [138001], category: "recipient",
     httpStatus: 400, channel: "sync", retryable: false,
     summary: "The user cannot receive calls (not on WhatsApp, terms not accepted, or an unsupported client).",
     remediation: "Ask the user to update WhatsApp and agree to be contacted; do not retry as is.",
   },
   {
-    tag: "ConcurrentCallsLimit", family: "calling", codes: [138002], category: "limit",
+    tag: "ConcurrentCallsLimit", family: "calling", operations: answerActions, codes: [138002], category: "limit",
     httpStatus: 429, channel: "sync", retryable: true,
     summary: "The number already has the maximum of 1000 concurrent calls.",
     remediation: "Back off and retry when calls have ended.",
   },
   {
-    tag: "DuplicateCall", family: "calling", codes: [138003], category: "conflict",
+    tag: "DuplicateCall", family: "calling", operations: ["connect"], codes: [138003], category: "conflict",
     httpStatus: 400, channel: "sync", retryable: false,
     summary: "A call with this user is already in progress.",
     remediation: "Wait for the current call to end; after an ambiguous connect retry, the first attempt probably worked.",
   },
   {
-    tag: "CallConnectionError", family: "calling", codes: [138004], category: "connection",
+    tag: "CallConnectionError", family: "calling", operations: callActions, codes: [138004], category: "connection",
     httpStatus: 500, channel: "sync", retryable: true,
     summary: "The call could not be connected.",
     remediation: "Retry later and check the connection parameters (SDP, ICE).",
   },
   {
-    tag: "CallRateLimitExceeded", family: "calling", codes: [138005], category: "limit",
+    tag: "CallRateLimitExceeded", family: "calling", operations: ["connect"], codes: [138005], category: "limit",
     httpStatus: 429, channel: "sync", retryable: true,
     summary: "The number reached its limit of new calls (documented as 10,000 per 24 hours).",
     remediation: "Back off and lower the call rate.",
   },
   {
-    tag: "CallPermissionNotFound", family: "calling", codes: [138006], category: "permission",
+    tag: "CallPermissionNotFound", family: "calling", operations: ["connect"], codes: [138006], category: "permission",
     httpStatus: 401, channel: "sync", retryable: false,
     summary: "The user has not granted, or no longer grants, permission to be called.",
     remediation: "Send a call permission request; do not retry the call.",
   },
   {
-    tag: "CallConnectionTimeout", family: "calling", codes: [138007], category: "connection",
+    tag: "CallConnectionTimeout", family: "calling", operations: answerActions, codes: [138007], category: "connection",
     httpStatus: 500, channel: "sync+webhook", retryable: false,
     summary: "The SDP offer/answer was applied too late (accept or connect came after the window).",
     remediation: "Accept within the 30-60 s window; place a new call rather than repeating this request.",
   },
   {
-    tag: "CallPermissionRequestLimitHit", family: "calling", codes: [138009], category: "limit",
+    tag: "CallPermissionRequestLimitHit", family: "calling", operations: ["send_call_permission_request"], codes: [138009], category: "limit",
     httpStatus: 400, channel: "sync", retryable: true,
     summary: "Too many call permission requests to this user (1 per 24 h, 2 per 7 days).",
     remediation: "Wait for the window to pass; a connected call resets the counters.",
   },
   {
-    tag: "BusinessInitiatedCallsLimitHit", family: "calling", codes: [138012], category: "limit",
+    tag: "BusinessInitiatedCallsLimitHit", family: "calling", operations: ["connect"], codes: [138012], category: "limit",
     httpStatus: 400, channel: "sync", retryable: true, retryTimeInDetails: true,
     summary: "Too many connected business-initiated calls to this user in 24 hours.",
     remediation: "Retry at retryAt (parsed from the error details) when present.",
   },
   {
-    tag: "FetchCallPermissionLimitHit", family: "calling",
+    tag: "FetchCallPermissionLimitHit", family: "calling", operations: ["get_call_permissions"],
     codes: [613, { code: 138013, when: ["get_call_permissions"] }], category: "limit",
     httpStatus: 429, channel: "sync", retryable: true,
     summary: "Too many call permission look-ups.",
     remediation: "Back off and cache permission state.",
   },
   {
-    tag: "BusinessInitiatedCallingUnavailable", family: "calling", codes: [138013], category: "configuration",
+    tag: "BusinessInitiatedCallingUnavailable", family: "calling", operations: placeOrAsk, codes: [138013], category: "configuration",
     httpStatus: 400, channel: "sync", retryable: false,
     summary: "Business-initiated calling is not available for this number (e.g. its country).",
     remediation: "Use user-initiated calls for this number; do not retry.",
   },
   {
-    tag: "CallingTemporarilyDisabled", family: "calling", codes: [138014], category: "account",
+    tag: "CallingTemporarilyDisabled", family: "calling", operations: [...callActions, "send_call_permission_request"], codes: [138014], category: "account",
     httpStatus: 400, channel: "sync", retryable: false,
     summary: "Calling was disabled for a while because of low call quality.",
     remediation: "Wait until the restriction is lifted (see the settings' restrictions) and improve call quality.",
   },
   {
-    tag: "CallingRequiresMessagingLimit", family: "calling", codes: [138015], category: "configuration",
+    tag: "CallingRequiresMessagingLimit", family: "calling", operations: ["update_settings"], codes: [138015], category: "configuration",
     httpStatus: 400, channel: "sync", retryable: false,
     summary: "Calling cannot be enabled: the messaging limit must be at least 2,000.",
     remediation: "Raise the number's messaging limit first.",
   },
   {
-    tag: "PermanentCallPermissionExists", family: "calling", codes: [138017], category: "permission",
+    tag: "PermanentCallPermissionExists", family: "calling", operations: ["send_call_permission_request"], codes: [138017], category: "permission",
     httpStatus: 400, channel: "sync", retryable: false,
     summary: "The user already granted permanent call permission; no request is needed.",
     remediation: "Treat as success: call the user.",
   },
   {
-    tag: "CallingCannotBeEnabled", family: "calling", codes: [138018], category: "configuration",
+    tag: "CallingCannotBeEnabled", family: "calling", operations: ["update_settings"], codes: [138018], category: "configuration",
     httpStatus: 400, channel: "sync", retryable: false,
     summary: "Calling cannot be enabled: no SIP configured and no app subscribed to the calls webhook.",
     remediation: "Configure SIP or subscribe an app to the calls webhook field.",
   },
   {
-    tag: "CallSetupFailed", family: "calling", codes: [138019], category: "connection",
+    tag: "CallSetupFailed", family: "calling", operations: webhookOnly, codes: [138019], category: "connection",
     httpStatus: 400, channel: "webhook", retryable: true,
     summary: "The user's WhatsApp client failed to set up the call.",
     remediation: "Place the call again later.",
   },
   {
-    tag: "RelayConnectionFailed", family: "calling", codes: [138020], category: "connection",
+    tag: "RelayConnectionFailed", family: "calling", operations: webhookOnly, codes: [138020], category: "connection",
     httpStatus: 400, channel: "webhook", retryable: true,
     summary: "The user's client could not reach the media relay.",
     remediation: "Place the call again later.",
   },
   {
-    tag: "MediaReceiveTimeout", family: "calling", codes: [138021], category: "connection",
+    tag: "MediaReceiveTimeout", family: "calling", operations: webhookOnly, codes: [138021], category: "connection",
     httpStatus: 400, channel: "webhook", retryable: true,
     summary: "The client hung up after receiving no media for too long.",
     remediation: "Keep media (or RTCP during silence) flowing; place the call again.",
   },
   {
-    tag: "MediaTransmitTimeout", family: "calling", codes: [138022], category: "connection",
+    tag: "MediaTransmitTimeout", family: "calling", operations: webhookOnly, codes: [138022], category: "connection",
     httpStatus: 400, channel: "webhook", retryable: true,
     summary: "The client hung up after being unable to send media for too long.",
     remediation: "Place the call again later.",
   },
   {
-    tag: "CallTerminatedWithoutMedia", family: "calling", codes: [138023], category: "connection",
+    tag: "CallTerminatedWithoutMedia", family: "calling", operations: webhookOnly, codes: [138023], category: "connection",
     httpStatus: 400, channel: "webhook", retryable: true,
     summary: "Accepted, but no media connection was ever seen; whether it connected is unknown.",
     remediation: "Place the call again later.",
   },
   {
-    tag: "CallingPaymentMethodMissing", family: "calling", codes: [131044], category: "account",
+    tag: "CallingPaymentMethodMissing", family: "calling", operations: webhookOnly, codes: [131044], category: "account",
     httpStatus: 400, channel: "webhook", retryable: false,
     summary: "No valid payment method is attached to the business account.",
     remediation: "Attach a valid payment method.",
   },
   {
-    tag: "SipNumberRejectsGraphCalling", family: "calling", codes: [131055], category: "configuration",
+    tag: "SipNumberRejectsGraphCalling", family: "calling", operations: callActions, codes: [131055], category: "configuration",
     httpStatus: 400, channel: "sync", retryable: false,
     summary: "The number uses SIP; Graph calling endpoints are refused for it.",
     remediation: "Use SIP signalling for this number.",
   },
   {
-    tag: "InvalidParameterValue", family: "calling", codes: [131009], category: "request",
+    tag: "InvalidParameterValue", family: "calling", operations: operations, codes: [131009], category: "request",
     httpStatus: 400, channel: "sync", retryable: false,
     summary: "A parameter value is invalid (e.g. a voice_call button the sender cannot use).",
     remediation: "Fix the request.",
   },
   {
-    tag: "RecipientNotInAllowedList", family: "calling", codes: [131030], category: "recipient",
+    tag: "RecipientNotInAllowedList", family: "calling", operations: placeOrAsk, codes: [131030], category: "recipient",
     httpStatus: 400, channel: "sync", retryable: false,
     summary: "Test number only: the recipient is not on the allowed list.",
     remediation: "Add the recipient to the test number's allowed list.",
   },
   {
-    tag: "InvalidParameter", family: "calling", codes: [100], category: "request",
+    tag: "InvalidParameter", family: "calling", operations: operations, codes: [100], category: "request",
     httpStatus: 400, channel: "sync", retryable: false,
     summary: "A parameter is invalid; SDP validation failures arrive this way.",
     remediation: "Fix the request; the details say what is wrong.",
   },
   // ── Other Graph codes a call pipeline meets ────────────────────────────────────────────────
   {
-    tag: "AuthenticationFailed", family: "graph", codes: [0], category: "authorization",
+    tag: "AuthenticationFailed", family: "graph", operations: operations, codes: [0], category: "authorization",
     httpStatus: 401, channel: "sync", retryable: false,
     summary: "Authentication failed.",
     remediation: "Check the access token.",
   },
   {
-    tag: "ApiUnknownError", family: "graph", codes: [1], category: "server",
+    tag: "ApiUnknownError", family: "graph", operations: operations, codes: [1], category: "server",
     httpStatus: 500, channel: "sync", retryable: true,
     summary: "Graph reported an unknown error.",
     remediation: "Retry with backoff; report it if it persists.",
   },
   {
-    tag: "ServiceTemporarilyUnavailable", family: "graph", codes: [2], category: "server",
+    tag: "ServiceTemporarilyUnavailable", family: "graph", operations: operations, codes: [2], category: "server",
     httpStatus: 503, channel: "sync", retryable: true,
     summary: "The API service is temporarily unavailable.",
     remediation: "Retry with backoff.",
   },
   {
-    tag: "AppCapabilityMissing", family: "graph", codes: [3], category: "authorization",
+    tag: "AppCapabilityMissing", family: "graph", operations: operations, codes: [3], category: "authorization",
     httpStatus: 500, channel: "sync", retryable: false,
     summary: "The app lacks the capability or permission for this method.",
     remediation: "Grant the app the required capability.",
   },
   {
-    tag: "AppRateLimit", family: "graph", codes: [4], category: "limit",
+    tag: "AppRateLimit", family: "graph", operations: operations, codes: [4], category: "limit",
     httpStatus: 429, channel: "sync", retryable: true,
     summary: "The app-level API call rate limit was reached.",
     remediation: "Back off; spread calls over time.",
   },
   {
-    tag: "PermissionDenied", family: "graph", codes: [10], category: "authorization",
+    tag: "PermissionDenied", family: "graph", operations: operations, codes: [10], category: "authorization",
     httpStatus: 403, channel: "sync", retryable: false,
     summary: "The permission for this request is denied or not granted.",
     remediation: "Grant the token the needed permission.",
   },
   {
-    tag: "UserRateLimit", family: "graph", codes: [17], category: "limit",
+    tag: "UserRateLimit", family: "graph", operations: operations, codes: [17], category: "limit",
     httpStatus: 400, channel: "sync", retryable: true,
     summary: "The user-level API call rate limit was reached.",
     remediation: "Back off; spread calls over time.",
   },
   {
-    tag: "AccessTokenInvalid", family: "graph", codes: [190], category: "authorization",
+    tag: "AccessTokenInvalid", family: "graph", operations: operations, codes: [190], category: "authorization",
     httpStatus: 401, channel: "sync", retryable: false,
     summary: "The access token expired or is invalid.",
     remediation: "Obtain a new access token.",
   },
   {
-    tag: "ApiPermissionMissing", family: "graph", codes: [200], range: [200, 299], category: "authorization",
+    tag: "ApiPermissionMissing", family: "graph", operations: operations, codes: [200], range: [200, 299], category: "authorization",
     httpStatus: 403, channel: "sync", retryable: false,
     summary: "An API permission is missing (codes 200-299).",
     remediation: "Grant the token the needed permission (e.g. whatsapp_business_messaging).",
   },
   {
-    tag: "TemporarilyBlocked", family: "graph", codes: [368], category: "account",
+    tag: "TemporarilyBlocked", family: "graph", operations: operations, codes: [368], category: "account",
     httpStatus: 403, channel: "sync", retryable: false,
     summary: "Temporarily blocked for policy violations.",
     remediation: "Wait for the block to end; review policy compliance.",
   },
   {
-    tag: "ApiRateLimit", family: "graph", codes: [{ code: 613, when: exceptPermissionLookup }], category: "limit",
+    tag: "ApiRateLimit", family: "graph", operations: exceptPermissionLookup, codes: [{ code: 613, when: exceptPermissionLookup }], category: "limit",
     httpStatus: 429, channel: "sync", retryable: true,
     summary: "Calls to this API exceeded the rate limit.",
     remediation: "Back off; spread calls over time.",
   },
   {
-    tag: "BusinessAccountRateLimit", family: "graph", codes: [80007], category: "limit",
+    tag: "BusinessAccountRateLimit", family: "graph", operations: operations, codes: [80007], category: "limit",
     httpStatus: 429, channel: "sync", retryable: true,
     summary: "The WhatsApp Business Account reached its rate limit.",
     remediation: "Back off; spread calls over time.",
   },
   {
-    tag: "ThroughputLimit", family: "graph", codes: [130429], category: "limit",
+    tag: "ThroughputLimit", family: "graph", operations: operations, codes: [130429], category: "limit",
     httpStatus: 429, channel: "sync", retryable: true,
     summary: "The Cloud API throughput limit was reached.",
     remediation: "Back off; spread calls over time.",
   },
   {
-    tag: "SomethingWentWrong", family: "graph", codes: [131000], category: "server",
+    tag: "SomethingWentWrong", family: "graph", operations: operations, codes: [131000], category: "server",
     httpStatus: 500, channel: "sync", retryable: true,
     summary: "Something went wrong on Meta's side (often transient).",
     remediation: "Retry with backoff.",
   },
   {
-    tag: "AccessDenied", family: "graph", codes: [131005], category: "authorization",
+    tag: "AccessDenied", family: "graph", operations: operations, codes: [131005], category: "authorization",
     httpStatus: 403, channel: "sync", retryable: false,
     summary: "Access denied.",
     remediation: "Check the token's permissions for this number.",
   },
   {
-    tag: "RequiredParameterMissing", family: "graph", codes: [131008], category: "request",
+    tag: "RequiredParameterMissing", family: "graph", operations: operations, codes: [131008], category: "request",
     httpStatus: 400, channel: "sync", retryable: false,
     summary: "A required parameter is missing.",
     remediation: "Fix the request.",
   },
   {
-    tag: "ServiceUnavailable", family: "graph", codes: [131016], category: "server",
+    tag: "ServiceUnavailable", family: "graph", operations: operations, codes: [131016], category: "server",
     httpStatus: 503, channel: "sync", retryable: true,
     summary: "The service is unavailable.",
     remediation: "Retry with backoff.",
   },
   {
-    tag: "MessageUndeliverable", family: "graph", codes: [131026], category: "recipient",
+    tag: "MessageUndeliverable", family: "graph", operations: ["send_call_permission_request"], codes: [131026], category: "recipient",
     httpStatus: 400, channel: "sync", retryable: false,
     summary: "The message could not be delivered (for permission requests: the user's app is too old).",
     remediation: "Ask the user to update WhatsApp.",
   },
   {
-    tag: "AccountLocked", family: "graph", codes: [131031], category: "account",
+    tag: "AccountLocked", family: "graph", operations: operations, codes: [131031], category: "account",
     httpStatus: 403, channel: "sync", retryable: false,
     summary: "The business account is locked.",
     remediation: "Resolve the account lock in Business Manager.",
   },
   {
-    tag: "PairRateLimit", family: "graph", codes: [131056], category: "limit",
+    tag: "PairRateLimit", family: "graph", operations: ["send_call_permission_request"], codes: [131056], category: "limit",
     httpStatus: 429, channel: "sync", retryable: true,
     summary: "Too many messages to the same user in a short time.",
     remediation: "Back off before messaging this user again.",

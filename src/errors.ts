@@ -10,6 +10,7 @@ import {
   type CatalogEntry,
   type CategoryOf,
   type KnownTag,
+  type Operation,
 } from "./catalog.js";
 
 /**
@@ -103,6 +104,26 @@ export type GraphErrorTag = GraphError["_tag"];
 
 /** The tag of any {@link CallingError}. */
 export type CallingErrorTag = CallingError["_tag"];
+
+/** The catalog rows an operation can answer with. */
+type RowsFor<O extends Operation, R = CatalogEntry> = R extends { readonly operations: readonly (infer X)[] }
+  ? O extends X
+    ? R
+    : never
+  : never;
+
+/** The tags operation `O` can fail with, from the catalog (plus the fallbacks). */
+export type GraphErrorTagOf<O extends Operation> =
+  | RowsFor<O>["tag"]
+  | "UnknownCallingError"
+  | "UnknownGraphError"
+  | "MalformedResponse";
+
+/**
+ * What operation `O` can fail with: the catalog rows listing `O`, and the three fallbacks.
+ * A code that the catalog does not list for `O` is decoded as an unknown variant (number kept).
+ */
+export type GraphErrorOf<O extends Operation> = Extract<GraphError, { readonly _tag: GraphErrorTagOf<O> }>;
 
 /** The variant of {@link GraphError} with tag `T`. */
 export type ErrorOf<T extends GraphErrorTag> = Extract<GraphError, { readonly _tag: T }>;
@@ -221,4 +242,22 @@ export function malformedResponse(
 ): MalformedResponse {
   const head = { _tag: "MalformedResponse", category: "malformed", reason, snippet };
   return fromFields(head, fields, `Malformed response (${reason})`, false) as MalformedResponse;
+}
+
+/**
+ * Narrows a decoded error to what operation `op` can fail with: a cataloged variant the catalog
+ * does not list for `op` becomes the unknown variant for its code (number, message and metadata
+ * kept), so per-operation matches stay small and honest.
+ *
+ * @example
+ * forOperation(graphError("CallPermissionRequestLimitHit"), "connect")._tag; // "UnknownCallingError"
+ */
+export function forOperation<O extends Operation>(e: GraphError, op: O): GraphErrorOf<O> {
+  if (e._tag === "MalformedResponse" || e._tag === "UnknownCallingError" || e._tag === "UnknownGraphError") {
+    return e as GraphErrorOf<O>;
+  }
+  const row = rowByTag.get(e._tag) as CatalogEntry;
+  if ((row.operations as readonly Operation[]).includes(op)) return e as GraphErrorOf<O>;
+  const { _tag: _t, category: _c, code, ...meta } = e;
+  return unknownError(code, meta) as GraphErrorOf<O>;
 }

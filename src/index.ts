@@ -21,9 +21,11 @@ export {
   type Operation,
 } from "./catalog.js";
 export {
+  forOperation,
   graphError,
   malformedResponse,
   snippetLength,
+  isCallingCode,
   unknownError,
   type CallingError,
   type CallingErrorTag,
@@ -31,7 +33,9 @@ export {
   type ErrorMetadata,
   type ErrorOf,
   type GraphError,
+  type GraphErrorOf,
   type GraphErrorTag,
+  type GraphErrorTagOf,
   type KnownError,
   type MalformedReason,
   type MalformedResponse,

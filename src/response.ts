@@ -6,7 +6,7 @@
 import { err, ok, type Result } from "neverthrow";
 import type { Operation } from "./catalog.js";
 import { decodeGraphError, malformed, type DecodeContext } from "./decode.js";
-import type { GraphError } from "./errors.js";
+import { forOperation, type GraphErrorOf } from "./errors.js";
 import type { Clock, HeadersLike } from "./retry.js";
 
 declare const callIdBrand: unique symbol;
@@ -271,18 +271,19 @@ export function decodeCallingResponse<O extends Operation>(
   operation: O,
   response: RawResponse,
   options: { readonly clock?: Clock } = {},
-): Result<SuccessOf<O>, GraphError> {
+): Result<SuccessOf<O>, GraphErrorOf<O>> {
+  const fail = (e: Parameters<typeof forOperation>[0]) => err(forOperation(e, operation));
   const ctx: DecodeContext = { status: response.status, headers: response.headers, operation, clock: options.clock };
   const is2xx = response.status >= 200 && response.status < 300;
-  if (!is2xx) return err(decodeGraphError(response.body, ctx));
+  if (!is2xx) return fail(decodeGraphError(response.body, ctx));
   const parsed = parseBody(response.body);
-  if (!parsed.ok) return err(decodeGraphError(response.body, ctx));
+  if (!parsed.ok) return fail(decodeGraphError(response.body, ctx));
   const body = parsed.value;
-  if (!isDict(body)) return err(malformed("unexpected-success-shape", body, ctx));
-  if (field(body, "error") !== undefined) return err(decodeGraphError(body, ctx));
-  if (field(body, "success") === false) return err(malformed("success-false", body, ctx));
+  if (!isDict(body)) return fail(malformed("unexpected-success-shape", body, ctx));
+  if (field(body, "error") !== undefined) return fail(decodeGraphError(body, ctx));
+  if (field(body, "success") === false) return fail(malformed("success-false", body, ctx));
   const success = decodeSuccess(operation, body);
   return success === undefined
-    ? err(malformed("unexpected-success-shape", body, ctx))
+    ? fail(malformed("unexpected-success-shape", body, ctx))
     : ok(success as SuccessOf<O>);
 }

@@ -24,7 +24,7 @@ describe("decodeCallingResponse", () => {
     expect(r._unsafeUnwrapErr()).toMatchObject({ _tag: "MalformedResponse", reason: "success-false" });
   });
   it("an error body on 200 is decoded as the error", () => {
-    const r = decodeCallingResponse("terminate", { status: 200, body: { error: { code: 138007 } } });
+    const r = decodeCallingResponse("accept", { status: 200, body: { error: { code: 138007 } } });
     expect(r._unsafeUnwrapErr()._tag).toBe("CallConnectionTimeout");
   });
   it("a non-2xx status decodes the error with the operation", () => {
@@ -99,5 +99,14 @@ describe("decodeCallingResponse", () => {
     expect(asCallId("wacid.abc").isOk()).toBe(true);
     expect(asCallId("wamid.abc").isErr()).toBe(true);
     expect(asCallId(12).isErr()).toBe(true);
+  });
+});
+
+describe("per-operation errors", () => {
+  it("decodes a code the catalog does not list for the operation as unknown, keeping the number", () => {
+    const r = decodeCallingResponse("accept", { status: 400, body: { error: { code: 138009, message: "(#138009) limit" } } });
+    expect(r._unsafeUnwrapErr()).toMatchObject({ _tag: "UnknownCallingError", code: 138009, message: "(#138009) limit", httpStatus: 400 });
+    const c = decodeCallingResponse("connect", { status: 401, body: { error: { code: 138006 } } });
+    expect(c._unsafeUnwrapErr()._tag).toBe("CallPermissionNotFound");
   });
 });

@@ -11,7 +11,9 @@ import {
   type CallingErrorTag,
   type ErrorOf,
   type GraphError,
+  type GraphErrorOf,
   type GraphErrorTag,
+  type GraphErrorTagOf,
 } from "wacall";
 
 declare const e: GraphError;
@@ -158,7 +160,16 @@ describe("decodeCallingResponse", () => {
     if (p.isOk()) expectTypeOf(p.value.canCall).toBeBoolean();
     const a = decodeCallingResponse("accept", { status: 200, body: "" });
     if (a.isOk()) expectTypeOf(a.value).toEqualTypeOf<{ readonly success: true }>();
-    if (a.isErr()) expectTypeOf(a.error).toEqualTypeOf<GraphError>();
+    if (a.isErr()) expectTypeOf(a.error).toEqualTypeOf<GraphErrorOf<"accept">>();
+  });
+  it("lists only what each operation can fail with", () => {
+    expectTypeOf<Extract<GraphErrorTagOf<"accept">, "CallPermissionNotFound">>().toBeNever();
+    expectTypeOf<Extract<GraphErrorTagOf<"connect">, "CallPermissionNotFound">>().toEqualTypeOf<"CallPermissionNotFound">();
+    expectTypeOf<Extract<GraphErrorTagOf<"connect">, "FetchCallPermissionLimitHit">>().toBeNever();
+    expectTypeOf<Extract<GraphErrorTagOf<"get_call_permissions">, "FetchCallPermissionLimitHit">>().toEqualTypeOf<"FetchCallPermissionLimitHit">();
+    expectTypeOf<Extract<GraphErrorTagOf<"send_call_permission_request">, "PermanentCallPermissionExists" | "CallPermissionRequestLimitHit">>().toEqualTypeOf<"PermanentCallPermissionExists" | "CallPermissionRequestLimitHit">();
+    expectTypeOf<Extract<GraphErrorTagOf<"connect">, "MediaReceiveTimeout">>().toBeNever();
+    expectTypeOf<GraphErrorOf<"connect">>().toExtend<GraphError>();
   });
   it("does not take a string as a call id", () => {
     // @ts-expect-error: a plain string is not a branded CallId
