@@ -7,6 +7,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^wacall\/testing$/, replacement: src("testing/index.ts") },
+      { find: /^wacall\/client$/, replacement: src("client/index.ts") },
       { find: /^wacall$/, replacement: src("index.ts") },
     ],
   },

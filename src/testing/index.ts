@@ -14,3 +14,12 @@ export {
   type CodeCase,
   type ErrorCase,
 } from "./arbitraries.js";
+export {
+  startFakeCallingApi,
+  type FakeCall,
+  type FakeCallingApi,
+  type FakeCallingApiOptions,
+  type FakeLimits,
+  type Fault,
+  type RecordedRequest,
+} from "./fake-server.js";

@@ -1,0 +1,34 @@
+/**
+ * `wacall/client`: the Calling API client.
+ *
+ * @module
+ */
+export { clientDefaults, createCallingClient, type CallingClient, type CallingClientOptions, type CallOptions, type RetryOptions } from "./client.js";
+export type {
+  Aborted,
+  ApiErrorOf,
+  AttemptInfo,
+  AttemptRecord,
+  ClientErrorOf,
+  InvalidInput,
+  NetworkError,
+  OutcomeUnknown,
+  Timeout,
+  TransportError,
+} from "./errors.js";
+export {
+  sdpAnswer,
+  sdpOffer,
+  type AcceptInput,
+  type CallIdInput,
+  type CallingSettingsUpdate,
+  type CallTarget,
+  type ConnectInput,
+  type HolidayHours,
+  type PermissionLookupInput,
+  type PermissionRequestInput,
+  type PreAcceptInput,
+  type SdpAnswer,
+  type SdpOffer,
+  type WeeklyHours,
+} from "./types.js";
