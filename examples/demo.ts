@@ -1,8 +1,12 @@
-/** `npm run demo`: runs every example and prints what it decided. */
+/** `npm run demo`: a call-centre pipeline against the embedded fake Calling API, then the decoding examples. */
+import { runCallCentre } from "./call-centre.js";
 import * as permissionDenied from "./permission-denied.js";
 import * as pipeline from "./result-pipeline.js";
 import * as tsPattern from "./ts-pattern.js";
 
+console.log("== A call centre against the fake Calling API ==");
+await runCallCentre((line) => console.log(`   ${line}`));
+console.log("\n== Decoding and matching ==");
 console.log("1. A 138006 answer to connect, matched exhaustively:");
 console.log(`   -> ${permissionDenied.example()}`);
 console.log("2. Permission check then connect, as a Result pipeline:");

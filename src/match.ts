@@ -57,9 +57,12 @@ function dispatch<E>(handlers: object, key: string, error: E): unknown {
   return (handler ?? (table["_"] as (e: E) => unknown))(error);
 }
 
-/** Anything with a `category`. */
+/**
+ * Anything with a `category`: every {@link GraphError} (the closed set {@link Category}) and the
+ * client's errors (which add `"transport"`).
+ */
 export interface Categorized {
-  readonly category: Category;
+  readonly category: Category | "transport";
 }
 
 /** A handler for every category that `E` can have. */

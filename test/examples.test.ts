@@ -25,3 +25,19 @@ describe("examples", () => {
     ]);
   });
 });
+
+describe("call-centre example (the demo)", () => {
+  it("runs the whole pipeline against the fake server", async () => {
+    const { runCallCentre } = await import("../examples/call-centre.js");
+    const lines: string[] = [];
+    await runCallCentre((l) => lines.push(l));
+    const text = lines.join("\n");
+    expect(lines).toContain("15550000001: permission requested");
+    expect(text).toMatch(/15550000001: call 1: connected wacid\./);
+    expect(text).toMatch(/15550000001: call 3: BusinessInitiatedCallsLimitHit: try again at \d{4}-/);
+    expect(text).toContain("15550000002: call: CallPermissionNotFound");
+    expect(text).toMatch(/15550000002: ask again: not allowed until \d{4}-/);
+    expect(text).toContain("15550000003: call: ReceiverUncallable");
+    expect(text).toContain("15550000004: call through a flaky network: OutcomeUnknown");
+  });
+});
