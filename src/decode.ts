@@ -13,6 +13,7 @@ import {
   type GraphError,
   type MalformedReason,
 } from "./errors.js";
+import { bytesToText, isDict, own, parseJson, type Dict } from "./internal/json.js";
 import { lookupCode } from "./internal/lookup.js";
 import { copyRedactedDeep, isCleanDeep, redact, snippetOf } from "./internal/redact.js";
 import { computeRetryAt, getHeader, type Clock, type HeadersLike } from "./retry.js";
@@ -29,15 +30,7 @@ export interface DecodeContext {
   readonly clock?: Clock | undefined;
 }
 
-type Dict = Readonly<Record<string, unknown>>;
 
-function isDict(v: unknown): v is Dict {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-function own(o: Dict, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
-}
 
 const keep = (s: string): string => s;
 
@@ -69,13 +62,6 @@ function detailsOf(errorData: unknown): string | undefined {
   return undefined;
 }
 
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false };
-  }
-}
 
 function safeStringify(v: unknown): string {
   try {
@@ -120,13 +106,6 @@ export function malformed(
   return malformedResponse(reason, snippetOf(source, snippetLength), fields);
 }
 
-function bytesToText(body: unknown): string | undefined {
-  if (typeof body === "string") return body;
-  if (body instanceof Uint8Array || body instanceof ArrayBuffer) {
-    return new TextDecoder("utf-8", { fatal: false }).decode(body);
-  }
-  return undefined;
-}
 
 /**
  * Decodes a Graph error object (`{code, message, error_data, …}`) or a webhook error object

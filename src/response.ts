@@ -7,6 +7,7 @@ import { err, ok, type Result } from "neverthrow";
 import type { Operation } from "./catalog.js";
 import { decodeGraphError, malformed, type DecodeContext } from "./decode.js";
 import { forOperation, type GraphErrorOf } from "./errors.js";
+import { bytesToText, isDict, own, parseJson, type Dict } from "./internal/json.js";
 import type { Clock, HeadersLike } from "./retry.js";
 
 declare const callIdBrand: unique symbol;
@@ -123,9 +124,7 @@ export interface RawResponse {
   readonly headers?: HeadersLike | undefined;
 }
 
-type Dict = Readonly<Record<string, unknown>>;
-const isDict = (v: unknown): v is Dict => typeof v === "object" && v !== null && !Array.isArray(v);
-const field = (o: Dict, k: string): unknown => (Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined);
+
 
 function num(v: unknown): number | undefined {
   if (typeof v === "number" && Number.isFinite(v)) return v;
@@ -145,11 +144,11 @@ function decodeLimits(v: unknown): ActionLimit[] {
   const out: ActionLimit[] = [];
   for (const l of v) {
     if (!isDict(l)) continue;
-    const maxAllowed = num(field(l, "max_allowed"));
-    const currentUsage = num(field(l, "current_usage"));
-    const resetsAt = epochSeconds(field(l, "limit_expiration_time"));
+    const maxAllowed = num(own(l, "max_allowed"));
+    const currentUsage = num(own(l, "current_usage"));
+    const resetsAt = epochSeconds(own(l, "limit_expiration_time"));
     out.push({
-      period: typeof field(l, "time_period") === "string" ? (field(l, "time_period") as string) : "",
+      period: typeof own(l, "time_period") === "string" ? (own(l, "time_period") as string) : "",
       ...(maxAllowed !== undefined && { maxAllowed }),
       ...(currentUsage !== undefined && { currentUsage }),
       ...(resetsAt !== undefined && { resetsAt }),
@@ -159,23 +158,23 @@ function decodeLimits(v: unknown): ActionLimit[] {
 }
 
 function decodePermissions(body: Dict): CallPermissions | undefined {
-  const p = field(body, "permission");
+  const p = own(body, "permission");
   if (!isDict(p)) return undefined;
-  const rawStatus = field(p, "status");
+  const rawStatus = own(p, "status");
   if (typeof rawStatus !== "string") return undefined;
   const status = permissionStatuses.has(rawStatus.toLowerCase())
     ? (rawStatus.toLowerCase() as PermissionStatus)
     : "unknown";
-  const expiresAt = epochSeconds(field(p, "expiration_time"));
-  const rawActions = field(body, "actions");
+  const expiresAt = epochSeconds(own(p, "expiration_time"));
+  const rawActions = own(body, "actions");
   const actions: PermissionAction[] = [];
   if (Array.isArray(rawActions)) {
     for (const a of rawActions) {
-      if (!isDict(a) || typeof field(a, "action_name") !== "string") continue;
+      if (!isDict(a) || typeof own(a, "action_name") !== "string") continue;
       actions.push({
-        name: field(a, "action_name") as string,
-        canPerform: field(a, "can_perform_action") === true,
-        limits: decodeLimits(field(a, "limits")),
+        name: own(a, "action_name") as string,
+        canPerform: own(a, "can_perform_action") === true,
+        limits: decodeLimits(own(a, "limits")),
       });
     }
   }
@@ -197,13 +196,13 @@ function oneOf<T extends string>(v: unknown, allowed: readonly T[]): T | undefin
 }
 
 function decodeSettings(body: Dict): CallingSettings | undefined {
-  const c = field(body, "calling");
+  const c = own(body, "calling");
   if (!isDict(c)) return undefined;
-  const status = oneOf(field(c, "status"), ["ENABLED", "DISABLED"] as const);
-  const icon = oneOf(field(c, "call_icon_visibility"), ["DEFAULT", "DISABLE_ALL"] as const);
-  const callback = oneOf(field(c, "callback_permission_status"), ["ENABLED", "DISABLED"] as const);
-  const srtp = oneOf(field(c, "srtp_key_exchange_protocol"), ["DTLS", "SDES"] as const);
-  const optional = (k: string, name: string) => (field(c, k) === undefined ? {} : { [name]: field(c, k) });
+  const status = oneOf(own(c, "status"), ["ENABLED", "DISABLED"] as const);
+  const icon = oneOf(own(c, "call_icon_visibility"), ["DEFAULT", "DISABLE_ALL"] as const);
+  const callback = oneOf(own(c, "callback_permission_status"), ["ENABLED", "DISABLED"] as const);
+  const srtp = oneOf(own(c, "srtp_key_exchange_protocol"), ["DTLS", "SDES"] as const);
+  const optional = (k: string, name: string) => (own(c, k) === undefined ? {} : { [name]: own(c, k) });
   return {
     ...(status !== undefined && { status }),
     ...(icon !== undefined && { callIconVisibility: icon }),
@@ -218,16 +217,16 @@ function decodeSettings(body: Dict): CallingSettings | undefined {
 
 function firstId(list: unknown, check: (v: unknown) => Result<unknown, string>): unknown {
   if (!Array.isArray(list) || !isDict(list[0])) return undefined;
-  const id = field(list[0], "id");
+  const id = own(list[0], "id");
   return check(id).isOk() ? id : undefined;
 }
 
 function decodeSuccess(operation: Operation, body: Dict): SuccessOf<Operation> | undefined {
   switch (operation) {
     case "connect":
-      return firstId(field(body, "calls"), asCallId) as CallId | undefined;
+      return firstId(own(body, "calls"), asCallId) as CallId | undefined;
     case "send_call_permission_request":
-      return firstId(field(body, "messages"), asMessageId) as MessageId | undefined;
+      return firstId(own(body, "messages"), asMessageId) as MessageId | undefined;
     case "get_call_permissions":
       return decodePermissions(body);
     case "get_settings":
@@ -237,22 +236,15 @@ function decodeSuccess(operation: Operation, body: Dict): SuccessOf<Operation> |
     case "reject":
     case "terminate":
     case "update_settings":
-      return field(body, "success") === true ? { success: true } : undefined;
+      return own(body, "success") === true ? { success: true } : undefined;
   }
 }
 
 function parseBody(body: unknown): { ok: true; value: unknown } | { ok: false } {
-  if (typeof body !== "string" && !(body instanceof Uint8Array) && !(body instanceof ArrayBuffer)) {
-    return { ok: true, value: body };
-  }
-  const text = typeof body === "string" ? body : new TextDecoder().decode(body);
+  const text = bytesToText(body);
+  if (text === undefined) return { ok: true, value: body };
   const t = text.trimStart();
-  if (!t.startsWith("{")) return { ok: false };
-  try {
-    return { ok: true, value: JSON.parse(t) };
-  } catch {
-    return { ok: false };
-  }
+  return t.startsWith("{") ? parseJson(t) : { ok: false };
 }
 
 /**
@@ -280,8 +272,8 @@ export function decodeCallingResponse<O extends Operation>(
   if (!parsed.ok) return fail(decodeGraphError(response.body, ctx));
   const body = parsed.value;
   if (!isDict(body)) return fail(malformed("unexpected-success-shape", body, ctx));
-  if (field(body, "error") !== undefined) return fail(decodeGraphError(body, ctx));
-  if (field(body, "success") === false) return fail(malformed("success-false", body, ctx));
+  if (own(body, "error") !== undefined) return fail(decodeGraphError(body, ctx));
+  if (own(body, "success") === false) return fail(malformed("success-false", body, ctx));
   const success = decodeSuccess(operation, body);
   return success === undefined
     ? fail(malformed("unexpected-success-shape", body, ctx))
