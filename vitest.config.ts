@@ -8,6 +8,7 @@ export default defineConfig({
     alias: [
       { find: /^wacall\/testing$/, replacement: src("testing/index.ts") },
       { find: /^wacall\/client$/, replacement: src("client/index.ts") },
+      { find: /^wacall\/webhook$/, replacement: src("webhook/index.ts") },
       { find: /^wacall$/, replacement: src("index.ts") },
     ],
   },

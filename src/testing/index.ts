@@ -23,3 +23,4 @@ export {
   type Fault,
   type RecordedRequest,
 } from "./fake-server.js";
+export { connectChange, delivery, permissionReplyChange, statusChange, terminateChange, type Change } from "./webhooks.js";

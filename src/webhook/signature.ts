@@ -1,0 +1,143 @@
+/**
+ * Webhook authenticity: `X-Hub-Signature-256` verification over the raw body bytes, and the
+ * subscription handshake.
+ *
+ * @module
+ */
+import { err, errAsync, ok, ResultAsync, type Result } from "neverthrow";
+
+/** Why a signature did not verify. */
+export type SignatureError =
+  | { readonly _tag: "MissingSignature"; readonly message: string }
+  | { readonly _tag: "MalformedSignature"; readonly message: string }
+  | { readonly _tag: "UnsupportedAlgorithm"; readonly algorithm: string; readonly message: string }
+  | { readonly _tag: "SignatureMismatch"; readonly message: string }
+  | { readonly _tag: "BodyNotRaw"; readonly message: string }
+  | { readonly _tag: "NoSecretConfigured"; readonly message: string };
+
+/** The raw body as received: text or bytes, never a parsed object. */
+export type RawBody = string | Uint8Array | ArrayBuffer;
+
+const encoder = new TextEncoder();
+
+type Bytes = Uint8Array<ArrayBuffer>;
+
+function toBytes(body: RawBody): Bytes {
+  if (typeof body === "string") return encoder.encode(body);
+  // A copy, so a view on a shared buffer is hashed as it is now.
+  return body instanceof Uint8Array ? new Uint8Array(body) : new Uint8Array(body.slice(0));
+}
+
+function hexToBytes(hex: string): Bytes {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+/** Parses `sha256=<64 hex digits>`. */
+export function parseSignatureHeader(header: string | null | undefined): Result<Bytes, SignatureError> {
+  if (header === undefined || header === null || header.trim() === "") {
+    return err({ _tag: "MissingSignature", message: "The X-Hub-Signature-256 header is missing" });
+  }
+  const m = /^\s*([A-Za-z0-9-]+)=([^\s]*)\s*$/.exec(header);
+  if (m === null) return err({ _tag: "MalformedSignature", message: "Expected sha256=<hex digest>" });
+  const algorithm = (m[1] ?? "").toLowerCase();
+  const digest = m[2] ?? "";
+  if (algorithm !== "sha256") {
+    return err({ _tag: "UnsupportedAlgorithm", algorithm: algorithm.slice(0, 16), message: "Only sha256 signatures are accepted" });
+  }
+  if (!/^[0-9a-fA-F]{64}$/.test(digest)) return err({ _tag: "MalformedSignature", message: "The sha256 digest is not 64 hex digits" });
+  return ok(hexToBytes(digest));
+}
+
+function isRaw(body: unknown): body is RawBody {
+  return typeof body === "string" || body instanceof Uint8Array || body instanceof ArrayBuffer;
+}
+
+async function matches(secret: string, body: Bytes, signature: Bytes): Promise<boolean> {
+  const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+  // subtle.verify compares in constant time.
+  return crypto.subtle.verify("HMAC", key, signature, body);
+}
+
+/**
+ * Verifies Meta's `X-Hub-Signature-256` (HMAC-SHA256 of the raw body bytes with the app secret).
+ * Give several secrets during a rotation: any one matching is enough. Hash the bytes exactly as
+ * received: re-serialized JSON does not verify.
+ *
+ * @example
+ * const raw = await request.text();
+ * const verified = await verifySignature(raw, request.headers.get("x-hub-signature-256"), process.env.APP_SECRET!);
+ * if (verified.isErr()) return new Response(null, { status: 401 });
+ */
+export function verifySignature(
+  rawBody: unknown,
+  signatureHeader: string | null | undefined,
+  appSecret: string | readonly string[],
+): ResultAsync<void, SignatureError> {
+  const secrets = (typeof appSecret === "string" ? [appSecret] : appSecret).filter((s) => typeof s === "string" && s !== "");
+  if (secrets.length === 0) return errAsync<void, SignatureError>({ _tag: "NoSecretConfigured", message: "No app secret is configured" });
+  if (!isRaw(rawBody)) {
+    const e: SignatureError = { _tag: "BodyNotRaw", message: "Pass the raw body (string or bytes) as received, not a parsed object" };
+    return errAsync<void, SignatureError>(e);
+  }
+  const parsed = parseSignatureHeader(signatureHeader);
+  if (parsed.isErr()) return errAsync<void, SignatureError>(parsed.error);
+  const bytes = toBytes(rawBody);
+  const check = async (): Promise<Result<void, SignatureError>> => {
+    for (const secret of secrets) {
+      if (await matches(secret, bytes, parsed.value)) return ok(undefined);
+    }
+    return err({ _tag: "SignatureMismatch", message: "The signature does not match the body" });
+  };
+  return new ResultAsync(check().catch(() => err<void, SignatureError>({ _tag: "SignatureMismatch", message: "The signature could not be checked" })));
+}
+
+/**
+ * Computes the `X-Hub-Signature-256` header value for a body (for tests and fake senders).
+ *
+ * @example
+ * await signBody('{"object":"whatsapp_business_account"}', "secret"); // "sha256=…"
+ */
+export async function signBody(rawBody: RawBody, appSecret: string): Promise<string> {
+  const key = await crypto.subtle.importKey("raw", encoder.encode(appSecret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, toBytes(rawBody)));
+  return `sha256=${Array.from(mac, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
+/** Why a subscription handshake was refused. */
+export type SubscriptionError =
+  | { readonly _tag: "NotASubscription"; readonly message: string }
+  | { readonly _tag: "VerifyTokenMismatch"; readonly message: string }
+  | { readonly _tag: "MissingChallenge"; readonly message: string };
+
+function sameText(a: string, b: string): boolean {
+  const x = encoder.encode(a);
+  const y = encoder.encode(b);
+  let diff = x.length ^ y.length;
+  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
+  return diff === 0;
+}
+
+/**
+ * Answers the GET subscription handshake: `Ok(challenge)` when `hub.mode=subscribe` and the
+ * verify token matches (respond 200 with the challenge), otherwise why not (respond 403).
+ *
+ * @example
+ * verifySubscription(new URL(request.url), "my-verify-token").match(
+ *   (challenge) => new Response(challenge),
+ *   () => new Response(null, { status: 403 }),
+ * );
+ */
+export function verifySubscription(input: URL | URLSearchParams | string, verifyToken: string): Result<string, SubscriptionError> {
+  let params: URLSearchParams;
+  if (input instanceof URLSearchParams) params = input;
+  else if (input instanceof URL) params = input.searchParams;
+  else params = new URLSearchParams(input.includes("?") ? input.slice(input.indexOf("?") + 1) : input);
+  if (params.get("hub.mode") !== "subscribe") return err({ _tag: "NotASubscription", message: "hub.mode is not subscribe" });
+  const token = params.get("hub.verify_token") ?? "";
+  if (verifyToken === "" || !sameText(token, verifyToken)) return err({ _tag: "VerifyTokenMismatch", message: "hub.verify_token does not match" });
+  const challenge = params.get("hub.challenge");
+  if (challenge === null || challenge === "") return err({ _tag: "MissingChallenge", message: "hub.challenge is missing" });
+  return ok(challenge);
+}
