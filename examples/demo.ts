@@ -1,11 +1,17 @@
 /** `npm run demo`: a call-centre pipeline against the embedded fake Calling API, then the decoding examples. */
 import { runCallCentre } from "./call-centre.js";
+import { runInboundFlow } from "./inbound-flow.js";
+import { runOutboundFlow } from "./outbound-flow.js";
 import * as permissionDenied from "./permission-denied.js";
 import * as pipeline from "./result-pipeline.js";
 import * as tsPattern from "./ts-pattern.js";
 
 console.log("== A call centre against the fake Calling API ==");
 await runCallCentre((line) => console.log(`   ${line}`));
+console.log("\n== Outbound call with signed webhooks ==");
+await runOutboundFlow((line) => console.log(`   ${line}`));
+console.log("\n== Inbound call with signed webhooks ==");
+await runInboundFlow((line) => console.log(`   ${line}`));
 console.log("\n== Decoding and matching ==");
 console.log("1. A 138006 answer to connect, matched exhaustively:");
 console.log(`   -> ${permissionDenied.example()}`);

@@ -41,3 +41,35 @@ describe("call-centre example (the demo)", () => {
     expect(text).toContain("15550000004: call through a flaky network: OutcomeUnknown");
   });
 });
+
+describe("flow examples (end to end: fake server → signed webhooks → handler over loopback)", () => {
+  it("outbound: permission request, reply webhook, call, statuses, a failed terminate, a settled OutcomeUnknown", async () => {
+    const { runOutboundFlow } = await import("../examples/outbound-flow.js");
+    const lines: string[] = [];
+    await runOutboundFlow((l) => lines.push(l));
+    expect(lines).toEqual([
+      "permission: Requested",
+      "  webhook: permission reply accept",
+      "permission: Granted",
+      expect.stringMatching(/^connect: wacid\./),
+      "  webhook: status RINGING",
+      "  webhook: status ACCEPTED",
+      "  webhook: connect (BUSINESS_INITIATED, SDP answer)",
+      "  webhook: terminate FAILED: MediaReceiveTimeout: media or setup failed on the user's side; call again later",
+      "connect: OutcomeUnknown after 1 attempt",
+      "settled from webhooks: CallPlaced (CallStatus)",
+    ]);
+  });
+  it("inbound: answered within the window, refused after it", async () => {
+    const { runInboundFlow } = await import("../examples/inbound-flow.js");
+    const lines: string[] = [];
+    await runInboundFlow((l) => lines.push(l));
+    expect(lines).toEqual([
+      "incoming call from 15557770000 with an SDP offer; answering after 2 s",
+      expect.stringMatching(/^answered wacid\./),
+      "  webhook: CallTerminate COMPLETED, 2 s",
+      "incoming call from 15557770000 with an SDP offer; answering after 90 s",
+      expect.stringMatching(/^too late: the window closed at \d{4}-/),
+    ]);
+  });
+});

@@ -32,3 +32,14 @@ export {
   type SdpOffer,
   type WeeklyHours,
 } from "./types.js";
+export {
+  answerIncomingCall,
+  ensureCallPermission,
+  settleOutcomeUnknown,
+  type AnswerError,
+  type AnswerWindowMissed,
+  type EnsurePermissionError,
+  type NotAnIncomingCall,
+  type PermissionOutcome,
+  type Settlement,
+} from "./pipelines.js";

@@ -10,8 +10,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo, Socket } from "node:net";
 import { catalog, type KnownTag, type Operation } from "../catalog.js";
 import { lookupCode } from "../internal/lookup.js";
-import { encodeGraphError } from "../encode.js";
-import { graphError } from "../errors.js";
+import { encodeGraphError, encodeWebhookError, type WebhookErrorObject } from "../encode.js";
+import { signBody } from "../webhook/signature.js";
+import { connectChange, delivery, permissionReplyChange, statusChange, terminateChange, type Change } from "./webhooks.js";
+import { graphError, unknownError } from "../errors.js";
 
 /** A fault to inject into one or more requests instead of (or around) the normal answer. */
 export type Fault =
@@ -73,6 +75,14 @@ export interface FakeCallingApiOptions {
   readonly allowedList?: readonly string[];
   /** Answer the permission look-up limit with the pre-2025 code 138013 instead of 613. */
   readonly legacyLookupLimitCode?: boolean;
+  /** Where to send signed calls webhooks, as Meta would (escaped-unicode JSON, `X-Hub-Signature-256`). */
+  readonly webhook?: { readonly url: string; readonly appSecret: string };
+}
+
+/** A webhook delivery the fake sent, and how the receiver answered (0: no answer). */
+export interface SentWebhook {
+  readonly body: unknown;
+  readonly status: number;
 }
 
 /** One request the fake received. */
@@ -121,6 +131,19 @@ export interface FakeCallingApi {
   clearFaults(): void;
   readonly calls: () => readonly FakeCall[];
   readonly requests: readonly RecordedRequest[];
+  /** The user picks up a business-initiated call: status ACCEPTED, then connect with the SDP answer. */
+  userAnswers(callId: string, sdpAnswer?: string): Promise<void>;
+  /** The user declines a business-initiated call: status REJECTED, then terminate REJECTED. */
+  userRejects(callId: string): Promise<void>;
+  /** The call ends: terminate COMPLETED, or FAILED with the error of `errorCode` (e.g. 138021). */
+  hangUp(callId: string, options?: { readonly errorCode?: number; readonly details?: string }): Promise<void>;
+  /** The user answers a permission request; accepting grants the permission. */
+  replyToPermissionRequest(user: string, response: "accept" | "reject", options?: { readonly permanent?: boolean }): Promise<void>;
+  /** Sends any delivery, signed. */
+  sendWebhook(body: unknown): Promise<void>;
+  /** Resolves when every webhook sent so far has been answered. */
+  webhooksIdle(): Promise<void>;
+  readonly webhooks: readonly SentWebhook[];
   /** Stops the server and drops open connections (hung requests included). */
   close(): Promise<void>;
 }
@@ -179,6 +202,14 @@ const errorForCode = (code: number, status?: number, details?: string): Answer =
   };
 };
 
+const fakeSdp = "v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n";
+
+function webhookErrorFor(code: number, details?: string): WebhookErrorObject {
+  const row = lookupCode(code, undefined);
+  const base = row === undefined ? unknownError(code) : graphError(row.tag, { code });
+  return encodeWebhookError({ ...base, ...(details !== undefined && { details }) });
+}
+
 const invalidParameter = (details: string): Answer => metaError("InvalidParameter", { details });
 
 function within(times: number[], now: number, window: number): number[] {
@@ -225,6 +256,31 @@ export async function startFakeCallingApi(options: FakeCallingApiOptions = {}): 
   const faults: { fault: Fault; operation: Operation | undefined; remaining: number }[] = [];
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
+  const webhooks: SentWebhook[] = [];
+  const pending = new Set<Promise<void>>();
+  const business = "15550009999";
+
+  /** Meta signs an escaped-unicode serialization; the fake does the same. */
+  const serialize = (body: unknown) =>
+    JSON.stringify(body).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+
+  function sendWebhook(body: unknown): Promise<void> {
+    const target = options.webhook;
+    if (target === undefined) return Promise.resolve();
+    const text = serialize(body);
+    const p = signBody(text, target.appSecret)
+      .then((signature) => fetch(target.url, { method: "POST", body: text, headers: { "content-type": "application/json", "x-hub-signature-256": signature } }))
+      .then(
+        async (res) => {
+          await res.arrayBuffer();
+          webhooks.push({ body, status: res.status });
+        },
+        () => void webhooks.push({ body, status: 0 }),
+      );
+    pending.add(p);
+    return p.finally(() => pending.delete(p));
+  }
+  const emit = (change: Change) => sendWebhook(delivery([change]));
 
   const hasPermission = (user: string) => {
     const p = permissions.get(user);
@@ -261,7 +317,26 @@ export async function startFakeCallingApi(options: FakeCallingApiOptions = {}): 
     newCalls.push(now);
     connectedCalls.set(user, [...recent, now]);
     permissionRequests.delete(user); // a connected call resets the request counters
+    void emit(statusChange({ callId: id, status: "RINGING", recipientId: user, timestamp: now, phoneNumberId, ...(typeof opaque === "string" && { bizOpaqueCallbackData: opaque }) }));
     return { status: 200, body: { messaging_product: "whatsapp", calls: [{ id }] } };
+  }
+
+  function terminateOf(call: FakeCall, status: string, errors: readonly WebhookErrorObject[] = []): Change {
+    const now = clock();
+    const outbound = call.direction === "BUSINESS_INITIATED";
+    const connected = call.state === "accepted";
+    return terminateChange({
+      callId: call.id,
+      from: outbound ? business : call.user,
+      to: outbound ? call.user : business,
+      direction: call.direction,
+      timestamp: now,
+      status,
+      ...(connected && { startTime: call.createdAt, endTime: now, duration: Math.max(0, Math.round((now - call.createdAt) / 1000)) }),
+      errors,
+      ...(call.bizOpaqueCallbackData !== undefined && { bizOpaqueCallbackData: call.bizOpaqueCallbackData }),
+      phoneNumberId,
+    });
   }
 
   function callAction(action: "pre_accept" | "accept" | "reject" | "terminate", body: Record<string, unknown>): Answer {
@@ -273,6 +348,7 @@ export async function startFakeCallingApi(options: FakeCallingApiOptions = {}): 
     if (call === undefined) return invalidParameter(`call_id ${id.slice(0, 64)} is not an active call`);
     if (action === "terminate") {
       calls.delete(id);
+      void emit(terminateOf(call, "COMPLETED"));
       return { status: 200, body: { messaging_product: "whatsapp", success: true } };
     }
     if (call.direction !== "USER_INITIATED") return invalidParameter(`${action} applies to user-initiated calls`);
@@ -533,12 +609,60 @@ export async function startFakeCallingApi(options: FakeCallingApiOptions = {}): 
     },
     incomingCall(from) {
       const id = newId("wacid");
-      calls.set(id, { id, user: from, direction: "USER_INITIATED", state: "ringing", createdAt: clock() });
+      const now = clock();
+      calls.set(id, { id, user: from, direction: "USER_INITIATED", state: "ringing", createdAt: now });
+      void emit(connectChange({ callId: id, from, to: business, direction: "USER_INITIATED", timestamp: now, sdp: { type: "offer", sdp: fakeSdp }, phoneNumberId }));
       return id;
     },
     endCall(callId) {
       calls.delete(callId);
     },
+    async userAnswers(callId, sdpAnswer = fakeSdp) {
+      const call = calls.get(callId);
+      if (call === undefined || call.direction !== "BUSINESS_INITIATED") return;
+      calls.set(callId, { ...call, state: "accepted" });
+      const now = clock();
+      const opaque = call.bizOpaqueCallbackData === undefined ? {} : { bizOpaqueCallbackData: call.bizOpaqueCallbackData };
+      await emit(statusChange({ callId, status: "ACCEPTED", recipientId: call.user, timestamp: now, phoneNumberId, ...opaque }));
+      await emit(connectChange({ callId, from: business, to: call.user, direction: "BUSINESS_INITIATED", timestamp: now, sdp: { type: "answer", sdp: sdpAnswer }, phoneNumberId, ...opaque }));
+    },
+    async userRejects(callId) {
+      const call = calls.get(callId);
+      if (call === undefined) return;
+      calls.delete(callId);
+      const opaque = call.bizOpaqueCallbackData === undefined ? {} : { bizOpaqueCallbackData: call.bizOpaqueCallbackData };
+      await emit(statusChange({ callId, status: "REJECTED", recipientId: call.user, timestamp: clock(), phoneNumberId, ...opaque }));
+      await emit(terminateOf(call, "REJECTED"));
+    },
+    async hangUp(callId, o = {}) {
+      const call = calls.get(callId);
+      if (call === undefined) return;
+      calls.delete(callId);
+      const errors = o.errorCode === undefined ? [] : [webhookErrorFor(o.errorCode, o.details)];
+      await emit(terminateOf(call, errors.length === 0 ? "COMPLETED" : "FAILED", errors));
+    },
+    async replyToPermissionRequest(user, response, o = {}) {
+      const now = clock();
+      if (response === "accept") {
+        permissions.set(user, o.permanent === true ? { permanent: true } : { permanent: false, expiresAt: now + WEEK });
+      }
+      await emit(
+        permissionReplyChange({
+          from: user,
+          messageId: newId("wamid"),
+          timestamp: now,
+          response,
+          isPermanent: o.permanent === true,
+          ...(response === "accept" && o.permanent !== true && { expiresAt: now + WEEK }),
+          phoneNumberId,
+        }),
+      );
+    },
+    sendWebhook,
+    webhooksIdle: async () => {
+      while (pending.size > 0) await Promise.all([...pending]);
+    },
+    webhooks,
     fault(fault, o = {}) {
       faults.push({ fault, operation: o.operation, remaining: o.times ?? 1 });
     },

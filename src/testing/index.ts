@@ -22,5 +22,6 @@ export {
   type FakeLimits,
   type Fault,
   type RecordedRequest,
+  type SentWebhook,
 } from "./fake-server.js";
 export { connectChange, delivery, permissionReplyChange, statusChange, terminateChange, type Change } from "./webhooks.js";

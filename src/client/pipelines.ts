@@ -1,0 +1,161 @@
+/**
+ * Call pipelines: the steps real call flows repeat, composed from the client and the webhook
+ * events, each returning a `ResultAsync` or `Result`.
+ *
+ * @module
+ */
+import { err, errAsync, ok, okAsync, type Result, type ResultAsync } from "neverthrow";
+import type { CallId, CallPermissions, MessageId } from "../response.js";
+import type { CallConnect, CallEvent } from "../webhook/events.js";
+import type { CallingClient } from "./client.js";
+import type { ClientErrorOf, OutcomeUnknown } from "./errors.js";
+import type { SdpAnswer } from "./types.js";
+
+/** Where a user's call permission stands after {@link ensureCallPermission}. */
+export type PermissionOutcome =
+  | { readonly _tag: "Granted"; readonly permissions?: CallPermissions }
+  | { readonly _tag: "Requested"; readonly messageId: MessageId }
+  | {
+      readonly _tag: "NotAllowedUntil";
+      /** When a request (or a call) may be tried again, if known. */
+      readonly retryAt?: Date;
+      readonly reason: "request-limit" | "call-limit";
+    };
+
+/** Errors of {@link ensureCallPermission}: the look-up's and the request's. */
+export type EnsurePermissionError = ClientErrorOf<"get_call_permissions"> | ClientErrorOf<"send_call_permission_request">;
+
+function latestReset(p: CallPermissions, action: string): Date | undefined {
+  const times = p.actions
+    .filter((a) => a.name === action)
+    .flatMap((a) => a.limits.flatMap((l) => (l.resetsAt === undefined ? [] : [l.resetsAt.getTime()])));
+  return times.length === 0 ? undefined : new Date(Math.max(...times));
+}
+
+/**
+ * Looks up the user's call permission; when it is missing and a request is allowed, sends the
+ * request. A user who already granted permanent permission (138017) counts as `Granted`; a
+ * request limit (138009, or the look-up saying no) is `NotAllowedUntil` with the reset time.
+ *
+ * @example
+ * const step = await ensureCallPermission(client, { user: "15551234567", requestBody: "Can we call you about your order?" });
+ */
+export function ensureCallPermission(
+  client: CallingClient,
+  input: { readonly user: string; readonly requestBody: string },
+): ResultAsync<PermissionOutcome, EnsurePermissionError> {
+  return client.getCallPermissions({ userWaId: input.user }).andThen((p): ResultAsync<PermissionOutcome, EnsurePermissionError> => {
+    if (p.canCall) return okAsync({ _tag: "Granted", permissions: p });
+    const granted = p.status === "temporary" || p.status === "permanent" || p.status === "granted";
+    if (granted) {
+      const retryAt = latestReset(p, "start_call");
+      return okAsync({ _tag: "NotAllowedUntil", reason: "call-limit", ...(retryAt !== undefined && { retryAt }) });
+    }
+    if (!p.canRequestPermission) {
+      const retryAt = latestReset(p, "send_call_permission_request");
+      return okAsync({ _tag: "NotAllowedUntil", reason: "request-limit", ...(retryAt !== undefined && { retryAt }) });
+    }
+    return client
+      .sendCallPermissionRequest({ to: input.user, body: input.requestBody })
+      .map((messageId): PermissionOutcome => ({ _tag: "Requested", messageId }))
+      .orElse((e): ResultAsync<PermissionOutcome, EnsurePermissionError> => {
+        if (e._tag === "PermanentCallPermissionExists") return okAsync({ _tag: "Granted" });
+        if (e._tag === "CallPermissionRequestLimitHit") {
+          return okAsync({ _tag: "NotAllowedUntil", reason: "request-limit", ...(e.retryAt !== undefined && { retryAt: e.retryAt }) });
+        }
+        return errAsync(e);
+      });
+  });
+}
+
+/** The incoming call can no longer be answered: the accept window has passed. */
+export interface AnswerWindowMissed {
+  readonly _tag: "AnswerWindowMissed";
+  readonly category: "connection";
+  readonly callId: string;
+  /** When the window closed. */
+  readonly deadline: Date;
+  readonly message: string;
+  readonly retryable: false;
+}
+
+/** The event is not a user-initiated connect, so there is nothing to answer. */
+export interface NotAnIncomingCall {
+  readonly _tag: "NotAnIncomingCall";
+  readonly category: "request";
+  readonly callId: string;
+  readonly message: string;
+  readonly retryable: false;
+}
+
+/** Errors of {@link answerIncomingCall}. */
+export type AnswerError = ClientErrorOf<"pre_accept"> | ClientErrorOf<"accept"> | AnswerWindowMissed | NotAnIncomingCall;
+
+/**
+ * Answers a user-initiated call from its connect webhook: pre-accept, then accept with the same
+ * SDP answer, within the window Meta gives (60 s by default). Late is a typed error, not a
+ * request that is bound to fail.
+ *
+ * @example
+ * if (event._tag === "CallConnect") await answerIncomingCall(client, event, sdpAnswer(answer.sdp));
+ */
+export function answerIncomingCall(
+  client: CallingClient,
+  event: CallConnect,
+  answer: SdpAnswer,
+  options: { readonly windowMs?: number; readonly clock?: () => number; readonly bizOpaqueCallbackData?: string } = {},
+): ResultAsync<CallId, AnswerError> {
+  if (event.direction !== "USER_INITIATED" || !event.callId.startsWith("wacid.")) {
+    return errAsync({ _tag: "NotAnIncomingCall", category: "request", callId: event.callId, message: "Only a user-initiated connect can be answered", retryable: false });
+  }
+  const callId = event.callId as CallId;
+  const windowMs = options.windowMs ?? 60_000;
+  const now = (options.clock ?? Date.now)();
+  const started = event.timestamp?.getTime() ?? now;
+  if (now > started + windowMs) {
+    return errAsync({
+      _tag: "AnswerWindowMissed",
+      category: "connection",
+      callId,
+      deadline: new Date(started + windowMs),
+      message: `The call can only be accepted within ${windowMs} ms of its connect webhook`,
+      retryable: false,
+    });
+  }
+  const opaque = options.bizOpaqueCallbackData === undefined ? {} : { bizOpaqueCallbackData: options.bizOpaqueCallbackData };
+  return client
+    .preAccept({ callId, sdp: answer })
+    .andThen(() => client.accept({ callId, sdp: answer, ...opaque }))
+    .map(() => callId);
+}
+
+/** What the webhooks say about a `connect` whose outcome was unknown. */
+export type Settlement =
+  | { readonly _tag: "CallPlaced"; readonly callId: string; readonly lastEvent: CallEvent["_tag"] }
+  | { readonly _tag: "StillUnknown"; readonly reason: "no-matching-event" | "no-correlation-data" };
+
+/**
+ * Settles an `OutcomeUnknown` connect from the webhook events seen since: a status, connect or
+ * terminate event with the same `bizOpaqueCallbackData` (and recipient) proves the call was
+ * placed. Without such an event it is still unknown; Meta's webhooks usually arrive within
+ * seconds, so wait a little before calling again. Give every connect a unique
+ * `bizOpaqueCallbackData` to make this possible.
+ *
+ * @example
+ * const s = settleOutcomeUnknown(outcome, eventsSince);
+ * if (s.isOk()) console.log("placed after all:", s.value.callId);
+ */
+export function settleOutcomeUnknown(outcome: OutcomeUnknown, events: Iterable<CallEvent>): Result<Extract<Settlement, { _tag: "CallPlaced" }>, Extract<Settlement, { _tag: "StillUnknown" }>> {
+  const key = outcome.bizOpaqueCallbackData;
+  if (key === undefined) return err({ _tag: "StillUnknown", reason: "no-correlation-data" });
+  let found: Extract<Settlement, { _tag: "CallPlaced" }> | undefined;
+  for (const e of events) {
+    if (e._tag !== "CallStatus" && e._tag !== "CallConnect" && e._tag !== "CallTerminate") continue;
+    if (e.bizOpaqueCallbackData !== key) continue;
+    const user = e._tag === "CallStatus" ? e.recipientId : e.to;
+    const target = outcome.to ?? outcome.recipient;
+    if (target !== undefined && user !== undefined && user !== target) continue;
+    found = { _tag: "CallPlaced", callId: e.callId, lastEvent: e._tag };
+  }
+  return found === undefined ? err({ _tag: "StillUnknown", reason: "no-matching-event" }) : ok(found);
+}
