@@ -73,3 +73,22 @@ describe("flow examples (end to end: fake server → signed webhooks → handler
     ]);
   });
 });
+
+describe("webhook-hono example", () => {
+  it("serves the handshake and signed deliveries through Hono", async () => {
+    const { createApp } = await import("../examples/webhook-hono.js");
+    const { signBody } = await import("wacall/webhook");
+    const { delivery, statusChange } = await import("wacall/testing");
+    const seen: string[] = [];
+    const app = createApp("secret", "token", (e) => void seen.push(e._tag));
+    const hs = await app.request("/webhook?hub.mode=subscribe&hub.verify_token=token&hub.challenge=5");
+    expect(await hs.text()).toBe("5");
+    const body = JSON.stringify(delivery([statusChange({ callId: "wacid.H", status: "RINGING", recipientId: "1", timestamp: Date.now() })]));
+    const res = await app.request("/webhook", { method: "POST", body, headers: { "x-hub-signature-256": await signBody(body, "secret") } });
+    expect(res.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(seen).toEqual(["CallStatus"]);
+    const bad = await app.request("/webhook", { method: "POST", body, headers: { "x-hub-signature-256": await signBody(body, "wrong") } });
+    expect(bad.status).toBe(403);
+  });
+});
