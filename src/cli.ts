@@ -7,7 +7,6 @@
  * @module
  */
 import { readFile } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
 import { catalog } from "./catalog.js";
 import { decodeGraphError } from "./decode.js";
 import type { GraphError } from "./errors.js";

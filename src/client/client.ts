@@ -8,7 +8,7 @@ import { err, errAsync, ok, ResultAsync, type Result } from "neverthrow";
 import type { Operation } from "../catalog.js";
 import type { GraphError } from "../errors.js";
 import { redact } from "../internal/redact.js";
-import { decodeCallingResponse, type CallId, type CallingSettings, type CallPermissions, type MessageId, type SuccessOf } from "../response.js";
+import { decodeCallingResponse, type CallingSettings, type SuccessOf } from "../response.js";
 import type { Clock } from "../retry.js";
 import type {
   Aborted,
@@ -486,4 +486,3 @@ function settingsBody(s: CallingSettingsUpdate): Record<string, unknown> {
   };
 }
 
-export type { CallId, CallingSettings, CallPermissions, MessageId };
