@@ -15,7 +15,7 @@ import {
 } from "./errors.js";
 import { bytesToText, isDict, own, parseJson, type Dict } from "./internal/json.js";
 import { lookupCode } from "./internal/lookup.js";
-import { copyRedactedDeep, isCleanDeep, redact, snippetOf } from "./internal/redact.js";
+import { copyRedactedDeep, isCleanDeep, isCleanText, redact, snippetOf } from "./internal/redact.js";
 import { computeRetryAt, getHeader, type Clock, type HeadersLike } from "./retry.js";
 
 /** What the decoder may know about where a body came from. */
@@ -111,7 +111,7 @@ export function malformed(
  * Decodes a Graph error object (`{code, message, error_data, …}`) or a webhook error object
  * (`{code, title, message, error_data, href}`).
  */
-function decodeErrorObject(obj: Dict, envelope: Dict | undefined, ctx: DecodeContext): GraphError {
+function decodeErrorObject(obj: Dict, envelope: Dict | undefined, ctx: DecodeContext, textClean: boolean): GraphError {
   const rawMessage = str(own(obj, "message")) ?? str(own(obj, "title"));
   let code = parseCode(own(obj, "code"));
   if (code === undefined && rawMessage !== undefined) {
@@ -123,7 +123,7 @@ function decodeErrorObject(obj: Dict, envelope: Dict | undefined, ctx: DecodeCon
   const row = lookupCode(code, ctx.operation);
   // One scan decides: when no string of the object needs redaction, its fields are kept as they
   // are and the object itself is `raw`; otherwise every field is redacted and `raw` is a copy.
-  const clean = isCleanDeep(obj);
+  const clean = textClean || isCleanDeep(obj);
   const safe = clean ? keep : redact;
   const rawDetails = detailsOf(own(obj, "error_data"));
   const details = rawDetails === undefined ? undefined : safe(rawDetails);
@@ -188,9 +188,9 @@ export function decodeGraphError(body: unknown, context: DecodeContext = {}): Gr
     if (last !== (first === 0x7b ? 0x7d : 0x5d)) return malformed("invalid-json", body, context, text);
     const parsed = parseJson(text);
     if (!parsed.ok) return malformed("invalid-json", body, context, text);
-    return decodeParsed(parsed.value, context, text);
+    return decodeParsed(parsed.value, context, text, isCleanText(text));
   }
-  return decodeParsed(body, context, undefined);
+  return decodeParsed(body, context, undefined, false);
 }
 
 function lastNonSpace(text: string): number {
@@ -203,14 +203,14 @@ function lastNonSpace(text: string): number {
   return i;
 }
 
-function decodeParsed(value: unknown, ctx: DecodeContext, text: string | undefined): GraphError {
+function decodeParsed(value: unknown, ctx: DecodeContext, text: string | undefined, textClean: boolean): GraphError {
   if (!isDict(value)) {
     return malformed(value === undefined || value === null ? "empty" : "no-error-object", value, ctx, text);
   }
   const error = own(value, "error");
-  if (isDict(error)) return decodeErrorObject(error, value, ctx);
+  if (isDict(error)) return decodeErrorObject(error, value, ctx, textClean);
   if (typeof error === "string") return malformed("error-is-string", value, ctx, text);
-  if (own(value, "code") !== undefined) return decodeErrorObject(value, undefined, ctx);
+  if (own(value, "code") !== undefined) return decodeErrorObject(value, undefined, ctx, textClean);
   if (own(value, "success") === false) return malformed("success-false", value, ctx, text);
   return malformed("no-error-object", value, ctx, text);
 }

@@ -225,3 +225,12 @@ describe("redaction", () => {
     expect(e).toEqual({ _tag: "CallPermissionNotFound", category: "permission", code: 138006, message: catalog.find((r) => r.tag === "CallPermissionNotFound")!.summary, httpStatus: 401, retryable: false, raw: undefined });
   });
 });
+
+describe("redaction of escaped JSON text", () => {
+  it("still finds a token spelled with \\u escapes", () => {
+    const text = '{"error":{"code":100,"message":"token \\u0045AAGm0PX4ZCpsBAKZAZB123456"}}';
+    const e = decodeGraphError(text);
+    expect(e.message).toContain("EAA[redacted]");
+    expect(JSON.stringify(e)).not.toContain("Gm0PX4ZCpsBAKZAZB123456");
+  });
+});
