@@ -54,6 +54,8 @@ export interface FakeLimits {
   readonly permissionLookupsPerSecond?: number;
   /** Time the business has to accept a user-initiated call. @default 60000 */
   readonly acceptWindowMs?: number;
+  /** Business-initiated calls in a row that end unanswered before the permission is revoked. @default 4 */
+  readonly unansweredCallsBeforeRevoke?: number;
 }
 
 /** Options of {@link startFakeCallingApi}. */
@@ -123,7 +125,7 @@ export interface FakeCallingApi {
   setSip(sip: boolean): void;
   /** A user calls the business: returns the call id to pre-accept / accept. */
   incomingCall(from: string): string;
-  /** The user hangs up. */
+  /** Forgets a call (no webhook, not counted as unanswered). */
   endCall(callId: string): void;
   /** Injects a fault into the next `times` requests (of `operation`, if given). */
   fault(fault: Fault, options?: { readonly operation?: Operation; readonly times?: number }): void;
@@ -242,7 +244,9 @@ export async function startFakeCallingApi(options: FakeCallingApiOptions = {}): 
     permissionRequestsPerWeek: options.limits?.permissionRequestsPerWeek ?? 2,
     permissionLookupsPerSecond: options.limits?.permissionLookupsPerSecond ?? 100,
     acceptWindowMs: options.limits?.acceptWindowMs ?? 60_000,
+    unansweredCallsBeforeRevoke: options.limits?.unansweredCallsBeforeRevoke ?? 4,
   };
+  const unanswered = new Map<string, number>();
   let callingEnabled = options.callingEnabled ?? true;
   let sip = options.sip ?? false;
   let settings: Record<string, unknown> = { status: callingEnabled ? "ENABLED" : "DISABLED", call_icon_visibility: "DEFAULT", srtp_key_exchange_protocol: "DTLS" };
@@ -321,6 +325,22 @@ export async function startFakeCallingApi(options: FakeCallingApiOptions = {}): 
     return { status: 200, body: { messaging_product: "whatsapp", calls: [{ id }] } };
   }
 
+  /** Ends a call; business-initiated calls that end unanswered count towards revocation. */
+  function finish(call: FakeCall): void {
+    calls.delete(call.id);
+    if (call.direction !== "BUSINESS_INITIATED") return;
+    if (call.state === "accepted") {
+      unanswered.delete(call.user);
+      return;
+    }
+    const n = (unanswered.get(call.user) ?? 0) + 1;
+    unanswered.set(call.user, n);
+    if (n >= limits.unansweredCallsBeforeRevoke) {
+      permissions.delete(call.user);
+      unanswered.delete(call.user);
+    }
+  }
+
   function terminateOf(call: FakeCall, status: string, errors: readonly WebhookErrorObject[] = []): Change {
     const now = clock();
     const outbound = call.direction === "BUSINESS_INITIATED";
@@ -347,7 +367,7 @@ export async function startFakeCallingApi(options: FakeCallingApiOptions = {}): 
     const call = calls.get(id);
     if (call === undefined) return invalidParameter(`call_id ${id.slice(0, 64)} is not an active call`);
     if (action === "terminate") {
-      calls.delete(id);
+      finish(call);
       void emit(terminateOf(call, "COMPLETED"));
       return { status: 200, body: { messaging_product: "whatsapp", success: true } };
     }
@@ -637,7 +657,7 @@ export async function startFakeCallingApi(options: FakeCallingApiOptions = {}): 
     async hangUp(callId, o = {}) {
       const call = calls.get(callId);
       if (call === undefined) return;
-      calls.delete(callId);
+      finish(call);
       const errors = o.errorCode === undefined ? [] : [webhookErrorFor(o.errorCode, o.details)];
       await emit(terminateOf(call, errors.length === 0 ? "COMPLETED" : "FAILED", errors));
     },

@@ -222,3 +222,20 @@ describe("the fake server", () => {
     expect((await client.connect({ to: USER, sdp: sdpOffer("v=0\r\n") }))._unsafeUnwrapErr()._tag).toBe("CallPermissionNotFound");
   });
 });
+
+describe("the fake's permission revocation", () => {
+  it("revokes permission after four unanswered calls in a row, and an answered call resets the count", async () => {
+    const { fake, client } = await start();
+    fake.grantPermission(USER);
+    const ring = async () => (await client.connect({ to: USER, sdp: OFFER }))._unsafeUnwrap();
+    for (let i = 0; i < 3; i++) await client.terminate({ callId: await ring() });
+    const answered = await ring();
+    await fake.userAnswers(answered);
+    await client.terminate({ callId: answered });
+    for (let i = 0; i < 3; i++) await client.terminate({ callId: await ring() });
+    expect((await client.getCallPermissions({ userWaId: USER }))._unsafeUnwrap().status).toBe("temporary");
+    await client.terminate({ callId: await ring() });
+    expect((await client.getCallPermissions({ userWaId: USER }))._unsafeUnwrap().status).toBe("no_permission");
+    expect((await client.connect({ to: USER, sdp: OFFER }))._unsafeUnwrapErr()._tag).toBe("CallPermissionNotFound");
+  });
+});
