@@ -221,10 +221,10 @@ export function createCallingClient(options: CallingClientOptions): CallingClien
     }, timeout);
     const onAbort = () => controller.abort(signal?.reason);
     signal?.addEventListener("abort", onAbort, { once: true });
-    const url = new URL(`${baseUrl}/${apiVersion}/${encodeURIComponent(options.phoneNumberId)}/${req.path}`);
-    for (const [k, v] of Object.entries(req.query ?? {})) url.searchParams.set(k, v);
     let status = 0;
     try {
+      const url = new URL(`${baseUrl}/${apiVersion}/${encodeURIComponent(options.phoneNumberId)}/${req.path}`);
+      for (const [k, v] of Object.entries(req.query ?? {})) url.searchParams.set(k, v);
       const init: RequestInit = {
         method: req.method,
         headers: {

@@ -20,6 +20,14 @@ const ymd = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 const MAX_OPAQUE = 512;
 const MAX_SDP = 64 * 1024;
 
+function canParseUrl(text: string): boolean {
+  try {
+    return new URL(text).protocol.startsWith("http");
+  } catch {
+    return false;
+  }
+}
+
 function first(...checks: (() => Check)[]): Check {
   for (const c of checks) {
     const p = c();
@@ -127,7 +135,7 @@ export const validate = {
   }): Check => {
     if (typeof o.accessToken !== "string" || o.accessToken.trim() === "") return problem("accessToken", "is required");
     if (typeof o.phoneNumberId !== "string" || !/^\d{1,32}$/.test(o.phoneNumberId)) return problem("phoneNumberId", "is the number's numeric id");
-    if (!/^https?:\/\/[^\s/]+/.test(o.baseUrl)) return problem("baseUrl", "must be an http(s) URL");
+    if (!/^https?:\/\/[^\s/]+/.test(o.baseUrl) || !canParseUrl(o.baseUrl)) return problem("baseUrl", "must be an http(s) URL");
     if (!o.hasFetch) return problem("fetch", "no fetch implementation is available; pass one");
     const positive = (field: string, v: number, min: number) => (Number.isFinite(v) && v >= min ? undefined : problem(field, `must be a number >= ${min}`));
     return first(

@@ -239,3 +239,10 @@ describe("the fake's permission revocation", () => {
     expect((await client.connect({ to: USER, sdp: OFFER }))._unsafeUnwrapErr()._tag).toBe("CallPermissionNotFound");
   });
 });
+
+describe("client options", () => {
+  it.each([["not a url"], ["ftp://x"], ["http://[::1"]])("rejects baseUrl %s as InvalidInput", async (baseUrl) => {
+    const client = createCallingClient({ baseUrl, accessToken: TOKEN, phoneNumberId: "1" });
+    expect((await client.getCallingSettings())._unsafeUnwrapErr()).toMatchObject({ _tag: "InvalidInput", field: "baseUrl" });
+  });
+});
