@@ -92,3 +92,10 @@ describe("webhook-hono example", () => {
     expect(bad.status).toBe(403);
   });
 });
+
+describe("client-basics example", () => {
+  it("places a call on the fake server", async () => {
+    const { placeOneCall } = await import("../examples/client-basics.js");
+    expect(await placeOneCall()).toBe("ringing: wacid.");
+  });
+});
