@@ -24,7 +24,7 @@ export {
   type WebhookHandlerOptions,
   type WebhookHandlerProblem,
 } from "./handler.js";
-export { toNodeListener } from "./node.js";
+export { toNodeListener, type NodeRequestLike, type NodeResponseLike } from "./node.js";
 export {
   parseSignatureHeader,
   signBody,

@@ -1,11 +1,31 @@
 /**
  * A `node:http` adapter for the Fetch-API webhook handler (also fits Express: mount it before any
  * body parser, or with `express.raw({ type: "*\/*" })`, so the raw bytes reach the signature
- * check). Uses only type imports: nothing here loads a `node:` module.
+ * check). It loads no `node:` module and its types are structural, so using `wacall/webhook`
+ * needs no Node type definitions.
  *
  * @module
  */
-import type { IncomingMessage, ServerResponse } from "node:http";
+
+/** The part of `http.IncomingMessage` (or an Express request) the adapter reads. */
+export interface NodeRequestLike {
+  readonly method?: string | undefined;
+  readonly url?: string | undefined;
+  readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+  /** Set by Express body parsers; bytes from `express.raw()` are accepted. */
+  readonly body?: unknown;
+  on(event: "data", listener: (chunk: Uint8Array) => void): unknown;
+  on(event: "end", listener: () => void): unknown;
+  on(event: "error", listener: (error: unknown) => void): unknown;
+}
+
+/** The part of `http.ServerResponse` the adapter writes. */
+export interface NodeResponseLike {
+  statusCode: number;
+  readonly headersSent: boolean;
+  setHeader(name: string, value: string): unknown;
+  end(body?: Uint8Array): unknown;
+}
 
 /**
  * Wraps `(request: Request) => Promise<Response>` as a `(req, res)` listener.
@@ -15,13 +35,13 @@ import type { IncomingMessage, ServerResponse } from "node:http";
  */
 export function toNodeListener(
   handler: (request: Request) => Promise<Response>,
-): (req: IncomingMessage & { body?: unknown }, res: ServerResponse) => void {
+): (req: NodeRequestLike, res: NodeResponseLike) => void {
   return (req, res) => {
     const finish = (response: Response) =>
       response.arrayBuffer().then((body) => {
         res.statusCode = response.status;
         response.headers.forEach((value, key) => res.setHeader(key, value));
-        res.end(Buffer.from(body));
+        res.end(new Uint8Array(body));
       });
     const fail = () => {
       if (!res.headersSent) res.statusCode = 400;
@@ -50,13 +70,23 @@ export function toNodeListener(
   };
 }
 
-function readBody(req: IncomingMessage & { body?: unknown }): Promise<Uint8Array<ArrayBuffer>> {
+function concat(chunks: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+function readBody(req: NodeRequestLike): Promise<Uint8Array<ArrayBuffer>> {
   // Express with express.raw() has already read the stream into a Buffer.
   if (req.body instanceof Uint8Array) return Promise.resolve(new Uint8Array(req.body));
   return new Promise((resolve, reject) => {
     const chunks: Uint8Array[] = [];
     req.on("data", (c: Uint8Array) => chunks.push(c));
-    req.on("end", () => resolve(new Uint8Array(Buffer.concat(chunks))));
+    req.on("end", () => resolve(concat(chunks)));
     req.on("error", reject);
   });
 }
