@@ -1,24 +1,19 @@
-import { okAsync, type ResultAsync } from "neverthrow";
-import { matchCategory } from "wacall";
-import { createCallingClient, sdpOffer, type CallingClient, type ClientErrorOf } from "wacall/client";
+import { matchCategory, matchError } from "wacall";
+import { createCallingClient, ensureCallPermission, sdpOffer, type CallingClient, type ClientErrorOf, type PermissionOutcome } from "wacall/client";
 import { startFakeCallingApi } from "wacall/testing";
 
-type PermissionStep = "granted" | "requested" | `not allowed until ${string}`;
-
-/** Look up the permission; when missing and allowed, ask for it. No `try` anywhere. */
-function ensurePermission(
-  client: CallingClient,
-  user: string,
-): ResultAsync<PermissionStep, ClientErrorOf<"get_call_permissions"> | ClientErrorOf<"send_call_permission_request">> {
-  return client.getCallPermissions({ userWaId: user }).andThen((p) => {
-    if (p.canCall) return okAsync<PermissionStep>("granted");
-    if (!p.canRequestPermission) {
-      const request = p.actions.find((a) => a.name === "send_call_permission_request");
-      const resets = request?.limits.flatMap((l) => (l.resetsAt === undefined ? [] : [l.resetsAt.getTime()])) ?? [];
-      return okAsync<PermissionStep>(`not allowed until ${resets.length === 0 ? "unknown" : new Date(Math.max(...resets)).toISOString()}`);
-    }
-    return client.sendCallPermissionRequest({ to: user, body: "Can we call you about your order?" }).map((): PermissionStep => "requested");
-  });
+/** Look up the permission; when missing and allowed, ask for it (the library's pipeline). */
+async function ensurePermission(client: CallingClient, user: string): Promise<string> {
+  const step = await ensureCallPermission(client, { user, requestBody: "Can we call you about your order?" });
+  return step.match(
+    (o: PermissionOutcome) =>
+      matchError(o, {
+        Granted: () => "granted",
+        Requested: () => "requested",
+        NotAllowedUntil: (n) => `not allowed until ${n.retryAt?.toISOString() ?? "unknown"}`,
+      }),
+    (e) => `check failed: ${e._tag}`,
+  );
 }
 
 /** What the call centre does with a failed connect: exhaustive over every category it can have. */
@@ -64,15 +59,13 @@ export async function runCallCentre(log: (line: string) => void): Promise<void> 
 
   log(`fake Calling API on ${fake.url}`);
   for (const user of [alice, bob]) {
-    const step = await ensurePermission(client, user);
-    log(`${user}: permission ${step.match((s) => s, (e) => `check failed: ${e._tag}`)}`);
+    log(`${user}: permission ${await ensurePermission(client, user)}`);
   }
   log(`${alice} accepts the permission request`);
   fake.grantPermission(alice);
   for (let i = 1; i <= 3; i++) log(`${alice}: call ${i}: ${await callAndHangUp(client, alice)}`);
   log(`${bob}: call: ${await callAndHangUp(client, bob)}`);
-  const again = await ensurePermission(client, bob);
-  log(`${bob}: ask again: ${again.match((s) => s, (e) => e._tag)}`);
+  log(`${bob}: ask again: ${await ensurePermission(client, bob)}`);
   log(`${carol}: call: ${await callAndHangUp(client, carol)}`);
   fake.fault({ kind: "reset-after-processing" }, { operation: "connect" });
   fake.grantPermission(carol.replace("3", "4"));
