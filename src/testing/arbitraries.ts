@@ -131,3 +131,27 @@ export const arbSecret: fc.Arbitrary<{ readonly secret: string; readonly text: s
     .string({ unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789+/"), minLength: 16, maxLength: 40 })
     .map((s) => ({ secret: `pw${s}`, text: `a=ice-pwd:pw${s}` })),
 );
+
+export { arbHostileClock, arbHostileHeaders, arbHostileSignal } from "./arbitraries-context.js";
+export { thrower } from "./arbitraries-hostile-parts.js";
+export {
+  arbHostileValue,
+  arbHostileValueWith,
+  hostileCases,
+  type HostileCase,
+  type HostileSizes,
+  type HostileValueOptions,
+} from "./arbitraries-hostile.js";
+export {
+  arbSecretForm,
+  arbSecretPlacement,
+  arbToken,
+  placeSecret,
+  secretFields,
+  secretForms,
+  secretSeparators,
+  type BodyShape,
+  type SecretField,
+  type SecretForm,
+  type SecretPlacement,
+} from "./arbitraries-secrets.js";

@@ -1,5 +1,6 @@
 /**
- * Test helpers: fast-check generators (`fast-check` is an optional peer dependency).
+ * Test helpers: a fake Calling API, webhook builders and fast-check generators, hostile ones
+ * included (`fast-check` is an optional peer dependency).
  *
  * @module
  */
@@ -7,12 +8,33 @@ export {
   arbCatalogCase,
   arbErrorCase,
   arbErrorEnvelope,
+  arbHostileClock,
+  arbHostileHeaders,
+  arbHostileSignal,
+  arbHostileValue,
+  arbHostileValueWith,
+  arbSecretForm,
+  arbSecretPlacement,
+  arbToken,
   arbPlainText,
   arbSecret,
   arbUnknownCode,
   catalogCases,
+  hostileCases,
+  placeSecret,
+  secretFields,
+  secretForms,
+  secretSeparators,
+  thrower,
+  type BodyShape,
   type CodeCase,
   type ErrorCase,
+  type HostileCase,
+  type HostileSizes,
+  type HostileValueOptions,
+  type SecretField,
+  type SecretForm,
+  type SecretPlacement,
 } from "./arbitraries.js";
 export {
   startFakeCallingApi,
