@@ -15,7 +15,8 @@ import {
 } from "./errors.js";
 import { bytesToText, isDict, own, parseJson, type Dict } from "./internal/json.js";
 import { lookupCode } from "./internal/lookup.js";
-import { copyRedactedDeep, isCleanDeep, isCleanText, redact, snippetOf } from "./internal/redact.js";
+import { guard } from "./internal/guard.js";
+import { makeScrubber, redactDeep, redactField, snippetOf, type Scrubber } from "./internal/redact.js";
 import { computeRetryAt, getHeader, type Clock, type HeadersLike } from "./retry.js";
 
 /** What the decoder may know about where a body came from. */
@@ -28,11 +29,19 @@ export interface DecodeContext {
   readonly operation?: Operation | undefined;
   /** Epoch milliseconds now; `Date.now` by default. */
   readonly clock?: Clock | undefined;
+  /**
+   * Exact secrets to scrub from every field, in any form (the client passes its access token,
+   * the webhook handler its app secrets). Patterns catch the usual token forms anyway.
+   */
+  readonly secrets?: readonly string[] | undefined;
+}
+
+/** A decode context with its scrubber built once. */
+interface Ctx extends DecodeContext {
+  readonly scrub: Scrubber;
 }
 
 
-
-const keep = (s: string): string => s;
 
 function str(v: unknown): string | undefined {
   return typeof v === "string" ? v : undefined;
@@ -64,11 +73,7 @@ function detailsOf(errorData: unknown): string | undefined {
 
 
 function safeStringify(v: unknown): string {
-  try {
-    return JSON.stringify(v) ?? String(v);
-  } catch {
-    return Object.prototype.toString.call(v);
-  }
+  return guard(() => JSON.stringify(v) ?? String(v), () => "", "");
 }
 
 const malformedMessages: Record<MalformedReason, string> = {
@@ -80,30 +85,33 @@ const malformedMessages: Record<MalformedReason, string> = {
   "no-code": "The error object has no usable code.",
   "success-false": "The request was answered with success: false.",
   "unexpected-success-shape": "The success response does not have the expected shape.",
+  unreadable: "The response could not be read (a getter or Proxy threw while reading it).",
 };
 
 /** Builds a MalformedResponse from the decode context. */
 export function malformed(
   reason: MalformedReason,
   body: unknown,
-  ctx: DecodeContext,
+  context: DecodeContext,
   text?: string,
 ): GraphError {
-  const status = ctx.status;
+  const ctx = withScrubber(context);
+  const status = typeof ctx.status === "number" && Number.isFinite(ctx.status) ? ctx.status : undefined;
   const serverSide = status !== undefined && (status >= 500 || status === 429 || status === 408);
   const retryAt = computeRetryAt({ headers: ctx.headers, clock: ctx.clock });
-  const detail = reason === "error-is-string" && isDict(body) ? str(own(body, "error")) : undefined;
+  const detail = reason === "error-is-string" && isDict(body) ? guard(() => str(own(body, "error")), () => undefined) : undefined;
   const fields: ErrorFields = {
     message:
       status === undefined ? malformedMessages[reason] : `HTTP ${status}: ${malformedMessages[reason]}`,
-    ...(detail !== undefined && { details: snippetOf(detail, snippetLength) }),
+    ...(detail !== undefined && { details: snippetOf(detail, snippetLength, ctx.scrub) }),
     ...(status !== undefined && { httpStatus: status }),
     retryable: serverSide,
     ...(retryAt !== undefined && { retryAt }),
     raw: undefined,
   };
-  const source = text ?? (typeof body === "string" ? body : body === undefined ? "" : safeStringify(body));
-  return malformedResponse(reason, snippetOf(source, snippetLength), fields);
+  const source =
+    text ?? (typeof body === "string" ? body : body === undefined || reason === "unreadable" ? "" : safeStringify(body));
+  return malformedResponse(reason, snippetOf(source, snippetLength, ctx.scrub), fields);
 }
 
 
@@ -111,7 +119,7 @@ export function malformed(
  * Decodes a Graph error object (`{code, message, error_data, …}`) or a webhook error object
  * (`{code, title, message, error_data, href}`).
  */
-function decodeErrorObject(obj: Dict, envelope: Dict | undefined, ctx: DecodeContext, textClean: boolean): GraphError {
+function decodeErrorObject(obj: Dict, envelope: Dict | undefined, ctx: Ctx): GraphError {
   const rawMessage = str(own(obj, "message")) ?? str(own(obj, "title"));
   let code = parseCode(own(obj, "code"));
   if (code === undefined && rawMessage !== undefined) {
@@ -121,28 +129,26 @@ function decodeErrorObject(obj: Dict, envelope: Dict | undefined, ctx: DecodeCon
   if (code === undefined) return malformed("no-code", envelope ?? obj, ctx);
 
   const row = lookupCode(code, ctx.operation);
-  // One scan decides: when no string of the object needs redaction, its fields are kept as they
-  // are and the object itself is `raw`; otherwise every field is redacted and `raw` is a copy.
-  const clean = textClean || isCleanDeep(obj);
-  const safe = clean ? keep : redact;
+  const safe = (s: string) => redactField(s, ctx.scrub);
   const rawDetails = detailsOf(own(obj, "error_data"));
   const details = rawDetails === undefined ? undefined : safe(rawDetails);
   const subcode = parseCode(own(obj, "error_subcode"));
   const ownTrace = str(own(obj, "fbtrace_id"));
   const envelopeTrace = envelope === undefined ? undefined : str(own(envelope, "__fb_trace_id__"));
-  const fbtraceId = ownTrace === undefined ? envelopeTrace && redact(envelopeTrace) : safe(ownTrace);
+  const trace = ownTrace ?? envelopeTrace;
+  const fbtraceId = trace === undefined ? undefined : safe(trace);
   const transient = own(obj, "is_transient");
   const userTitle = str(own(obj, "error_user_title"));
   const userMessage = str(own(obj, "error_user_msg"));
   const headerMessage = rawMessage === undefined ? getHeader(ctx.headers, "www-authenticate") : undefined;
-  const message = rawMessage === undefined ? headerMessage && redact(headerMessage) : safe(rawMessage);
+  const message = rawMessage === undefined ? headerMessage && safe(headerMessage) : safe(rawMessage);
   const retryAt = computeRetryAt({
     details: row !== undefined && "retryTimeInDetails" in row ? details : undefined,
     headers: ctx.headers,
     clock: ctx.clock,
   });
   const isTransient = typeof transient === "boolean" ? transient : undefined;
-  const raw = clean ? obj : copyRedactedDeep(obj);
+  const raw = redactDeep(obj, ctx.scrub);
   const head =
     row === undefined
       ? { _tag: isCallingCode(code) ? "UnknownCallingError" : "UnknownGraphError", category: "unknown", code }
@@ -175,6 +181,29 @@ function decodeErrorObject(obj: Dict, envelope: Dict | undefined, ctx: DecodeCon
  * e._tag; // "CallPermissionNotFound"
  */
 export function decodeGraphError(body: unknown, context: DecodeContext = {}): GraphError {
+  return guard(
+    () => decodeAny(body, withScrubber(context)),
+    () => malformed("unreadable", undefined, context),
+    unreadableFallback,
+  );
+}
+
+/** Returned only if building even the fallback failed (a context whose getters throw). */
+const unreadableFallback = malformedResponse("unreadable", "", { message: malformedMessages.unreadable, retryable: false });
+
+function withScrubber(context: DecodeContext | Ctx): Ctx {
+  if ("scrub" in context) return context;
+  const c: DecodeContext = isDict(context) ? context : {};
+  return {
+    status: typeof c.status === "number" && Number.isFinite(c.status) ? c.status : undefined,
+    headers: c.headers,
+    operation: typeof c.operation === "string" ? c.operation : undefined,
+    clock: typeof c.clock === "function" ? c.clock : undefined,
+    scrub: makeScrubber(Array.isArray(c.secrets) ? c.secrets : undefined),
+  };
+}
+
+function decodeAny(body: unknown, context: Ctx): GraphError {
   const text = bytesToText(body);
   if (text !== undefined) {
     const start = text.search(/\S/);
@@ -188,9 +217,9 @@ export function decodeGraphError(body: unknown, context: DecodeContext = {}): Gr
     if (last !== (first === 0x7b ? 0x7d : 0x5d)) return malformed("invalid-json", body, context, text);
     const parsed = parseJson(text);
     if (!parsed.ok) return malformed("invalid-json", body, context, text);
-    return decodeParsed(parsed.value, context, text, isCleanText(text));
+    return decodeParsed(parsed.value, context, text);
   }
-  return decodeParsed(body, context, undefined, false);
+  return decodeParsed(body, context, undefined);
 }
 
 function lastNonSpace(text: string): number {
@@ -203,14 +232,14 @@ function lastNonSpace(text: string): number {
   return i;
 }
 
-function decodeParsed(value: unknown, ctx: DecodeContext, text: string | undefined, textClean: boolean): GraphError {
+function decodeParsed(value: unknown, ctx: Ctx, text: string | undefined): GraphError {
   if (!isDict(value)) {
     return malformed(value === undefined || value === null ? "empty" : "no-error-object", value, ctx, text);
   }
   const error = own(value, "error");
-  if (isDict(error)) return decodeErrorObject(error, value, ctx, textClean);
+  if (isDict(error)) return decodeErrorObject(error, value, ctx);
   if (typeof error === "string") return malformed("error-is-string", value, ctx, text);
-  if (own(value, "code") !== undefined) return decodeErrorObject(value, undefined, ctx, textClean);
+  if (own(value, "code") !== undefined) return decodeErrorObject(value, undefined, ctx);
   if (own(value, "success") === false) return malformed("success-false", value, ctx, text);
   return malformed("no-error-object", value, ctx, text);
 }

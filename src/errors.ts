@@ -12,6 +12,8 @@ import {
   type KnownTag,
   type Operation,
 } from "./catalog.js";
+import { guard } from "./internal/guard.js";
+import { redactDeep, redactField } from "./internal/redact.js";
 
 /**
  * The metadata every variant carries, under the same names, so handlers can read it before
@@ -72,7 +74,8 @@ export type MalformedReason =
   | "no-error-object"
   | "no-code"
   | "success-false"
-  | "unexpected-success-shape";
+  | "unexpected-success-shape"
+  | "unreadable";
 
 /**
  * A body that is not a Graph error at all (HTML, truncated JSON, `{"error": "text"}`, empty),
@@ -175,20 +178,32 @@ export function buildVariant(
   return out as unknown as GraphError;
 }
 
-function fromFields(head: Parameters<typeof buildVariant>[0], f: ErrorFields, fallbackMessage: string, retryable: boolean): GraphError {
+const text = (v: unknown): string | undefined => (typeof v === "string" ? redactField(v) : undefined);
+const int = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+const bool = (v: unknown): boolean | undefined => (typeof v === "boolean" ? v : undefined);
+const date = (v: unknown): Date | undefined => (v instanceof Date && !Number.isNaN(v.getTime()) ? v : undefined);
+
+/**
+ * Builds a variant from caller-given fields: strings redacted and bounded, `raw` copied
+ * JSON-safe, wrong-typed fields dropped, so a constructed value keeps the same promises as a
+ * decoded one. Never throws.
+ */
+function fromFields(head: Parameters<typeof buildVariant>[0], fields: ErrorFields, fallbackMessage: string, retryable: boolean): GraphError {
+  const f = guard(() => ({ ...fields }), () => ({}) as ErrorFields, {} as ErrorFields);
+  const isTransient = bool(f.isTransient);
   return buildVariant(
     head,
-    f.message ?? fallbackMessage,
-    f.details,
-    f.subcode,
-    f.fbtraceId,
-    f.httpStatus,
-    f.isTransient,
-    f.userTitle,
-    f.userMessage,
-    f.retryable ?? (retryable || f.isTransient === true),
-    f.retryAt,
-    f.raw,
+    text(f.message) ?? fallbackMessage,
+    text(f.details),
+    int(f.subcode),
+    text(f.fbtraceId),
+    int(f.httpStatus),
+    isTransient,
+    text(f.userTitle),
+    text(f.userMessage),
+    bool(f.retryable) ?? (retryable || isTransient === true),
+    date(f.retryAt),
+    f.raw === undefined ? undefined : redactDeep(f.raw),
   );
 }
 

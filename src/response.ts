@@ -7,7 +7,9 @@ import { err, ok, type Result } from "neverthrow";
 import type { Operation } from "./catalog.js";
 import { decodeGraphError, malformed, type DecodeContext } from "./decode.js";
 import { forOperation, type GraphErrorOf } from "./errors.js";
+import { guard } from "./internal/guard.js";
 import { bytesToText, isDict, own, parseJson, type Dict } from "./internal/json.js";
+import { redactDeep } from "./internal/redact.js";
 import type { Clock, HeadersLike } from "./retry.js";
 
 declare const callIdBrand: unique symbol;
@@ -202,7 +204,8 @@ function decodeSettings(body: Dict): CallingSettings | undefined {
   const icon = oneOf(own(c, "call_icon_visibility"), ["DEFAULT", "DISABLE_ALL"] as const);
   const callback = oneOf(own(c, "callback_permission_status"), ["ENABLED", "DISABLED"] as const);
   const srtp = oneOf(own(c, "srtp_key_exchange_protocol"), ["DTLS", "SDES"] as const);
-  const optional = (k: string, name: string) => (own(c, k) === undefined ? {} : { [name]: own(c, k) });
+  // Copies: JSON-safe, bounded, credential-named keys redacted.
+  const optional = (k: string, name: string) => (own(c, k) === undefined ? {} : { [name]: redactDeep(own(c, k)) });
   return {
     ...(status !== undefined && { status }),
     ...(icon !== undefined && { callIconVisibility: icon }),
@@ -211,7 +214,7 @@ function decodeSettings(body: Dict): CallingSettings | undefined {
     ...optional("call_hours", "callHours"),
     ...optional("sip", "sip"),
     ...optional("restrictions", "restrictions"),
-    raw: c,
+    raw: redactDeep(c),
   };
 }
 
@@ -262,10 +265,53 @@ function parseBody(body: unknown): { ok: true; value: unknown } | { ok: false } 
 export function decodeCallingResponse<O extends Operation>(
   operation: O,
   response: RawResponse,
-  options: { readonly clock?: Clock } = {},
+  options: DecodeOptions = {},
+): Result<SuccessOf<O>, GraphErrorOf<O>> {
+  return guard(
+    () => decodeResponse(operation, readResponse(response), readOptions(options)),
+    () => err(forOperation(malformed("unreadable", undefined, {}), operation)),
+    err(unreadable as GraphErrorOf<O>),
+  );
+}
+
+/** Options of {@link decodeCallingResponse}. */
+export interface DecodeOptions {
+  /** Epoch milliseconds now; `Date.now` by default. */
+  readonly clock?: Clock | undefined;
+  /** Exact secrets to scrub from the error, in any form (e.g. the access token). */
+  readonly secrets?: readonly string[] | undefined;
+}
+
+const unreadable = malformed("unreadable", undefined, {});
+
+/** Reads the user's response object once; anything that is not a response reads as status 0. */
+function readResponse(response: RawResponse): RawResponse {
+  if (!isDict(response)) return { status: 0, body: undefined };
+  const status = own(response, "status");
+  return {
+    status: typeof status === "number" && Number.isFinite(status) ? status : 0,
+    body: own(response, "body"),
+    headers: own(response, "headers") as RawResponse["headers"],
+  };
+}
+
+function readOptions(options: DecodeOptions): DecodeOptions {
+  if (!isDict(options)) return {};
+  const clock = own(options, "clock");
+  const secrets = own(options, "secrets");
+  return {
+    ...(typeof clock === "function" && { clock: clock as Clock }),
+    ...(Array.isArray(secrets) && { secrets: secrets as readonly string[] }),
+  };
+}
+
+function decodeResponse<O extends Operation>(
+  operation: O,
+  response: RawResponse,
+  options: DecodeOptions,
 ): Result<SuccessOf<O>, GraphErrorOf<O>> {
   const fail = (e: Parameters<typeof forOperation>[0]) => err(forOperation(e, operation));
-  const ctx: DecodeContext = { status: response.status, headers: response.headers, operation, clock: options.clock };
+  const ctx: DecodeContext = { status: response.status, headers: response.headers, operation, clock: options.clock, secrets: options.secrets };
   const is2xx = response.status >= 200 && response.status < 300;
   if (!is2xx) return fail(decodeGraphError(response.body, ctx));
   const parsed = parseBody(response.body);

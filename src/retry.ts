@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { guard, safeNow } from "./internal/guard.js";
 
 /** Response headers: a Fetch `Headers`, or a plain record as Node's `http` module gives. */
 export type HeadersLike =
@@ -20,6 +21,16 @@ export type Clock = () => number;
  * getHeader({ "retry-after": "30" }, "Retry-After"); // "30"
  */
 export function getHeader(headers: HeadersLike | undefined, name: string): string | undefined {
+  // A header value is bounded: nothing wacall reads from headers is longer than this.
+  return guard(() => {
+    const v = readHeader(headers, name);
+    return v === undefined ? undefined : v.slice(0, MAX_HEADER);
+  }, () => undefined);
+}
+
+const MAX_HEADER = 16 * 1024;
+
+function readHeader(headers: HeadersLike | undefined, name: string): string | undefined {
   if (headers === undefined || headers === null || typeof headers !== "object") return undefined;
   if (typeof (headers as { get?: unknown }).get === "function") {
     const v = (headers as { get(name: string): string | null }).get(name);
@@ -48,8 +59,9 @@ function validDate(ms: number): Date | undefined {
  * parseRetryAfter("120", () => 0)?.getTime(); // 120000
  */
 export function parseRetryAfter(value: string, clock: Clock = Date.now): Date | undefined {
+  if (typeof value !== "string" || value.length > 256) return undefined;
   const v = value.trim();
-  if (/^\d+(\.\d+)?$/.test(v)) return validDate(clock() + Number(v) * 1000);
+  if (/^\d+(\.\d+)?$/.test(v)) return validDate(safeNow(clock) + Number(v) * 1000);
   if (!/[a-z]/i.test(v)) return undefined;
   return validDate(Date.parse(v));
 }
@@ -66,6 +78,7 @@ const epochNumber = /(?<![\d.])(\d{13}|\d{10})(?![\d.])/;
  * timeInText("next call allowed at 1745622600")?.toISOString(); // "2025-04-25T23:10:00.000Z"
  */
 export function timeInText(text: string): Date | undefined {
+  if (typeof text !== "string") return undefined;
   const iso = isoDate.exec(text);
   if (iso !== null) {
     const d = validDate(Date.parse(iso[0].replace(" ", "T")));
@@ -117,7 +130,7 @@ export function retryAtFromUsage(headers: HeadersLike | undefined, clock: Clock 
     const m = largestRegainMinutes(parsed, 0);
     if (m !== undefined) minutes = minutes === undefined ? m : Math.max(minutes, m);
   }
-  return minutes === undefined ? undefined : validDate(clock() + minutes * 60_000);
+  return minutes === undefined ? undefined : validDate(safeNow(clock) + minutes * 60_000);
 }
 
 /** Inputs of {@link computeRetryAt}. */
@@ -136,6 +149,10 @@ export interface RetryHints {
  * computeRetryAt({ headers: { "retry-after": "10" }, clock: () => 0 })?.getTime(); // 10000
  */
 export function computeRetryAt(hints: RetryHints): Date | undefined {
+  return guard(() => retryAtOf(hints), () => undefined);
+}
+
+function retryAtOf(hints: RetryHints): Date | undefined {
   const clock = hints.clock ?? Date.now;
   const fromDetails = hints.details === undefined ? undefined : timeInText(hints.details);
   const retryAfter = getHeader(hints.headers, "retry-after");
@@ -144,6 +161,6 @@ export function computeRetryAt(hints: RetryHints): Date | undefined {
     (retryAfter === undefined ? undefined : parseRetryAfter(retryAfter, clock)) ??
     retryAtFromUsage(hints.headers, clock);
   if (found === undefined) return undefined;
-  const now = clock();
+  const now = safeNow(clock);
   return found.getTime() < now ? validDate(now) : found;
 }

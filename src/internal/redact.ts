@@ -1,19 +1,133 @@
 /**
- * Secret redaction for anything that ends up in an error value: access tokens, `Bearer` header
- * values, `access_token` query parameters, and SDP ICE credentials.
+ * Secret redaction for everything that ends up in an error or event value.
+ *
+ * Two layers, in this order:
+ * 1. exact secrets the caller knows (the client's access token, the webhook handler's app
+ *    secrets), scrubbed in every form they can take in text (plain, percent-encoded,
+ *    JSON-escaped, base64), whatever they look like;
+ * 2. patterns for secrets nobody told us about: `EAA…` tokens, authorization scheme values,
+ *    credential parameters in URLs, JSON and headers, app tokens `appid|secret`, SDP ICE
+ *    credentials.
+ *
+ * Redaction runs on decoded strings, never on JSON text (where escapes hide what a pattern looks
+ * for). Every function here is total and linear in its input: text longer than
+ * {@link SCAN_LIMIT} is cut before any pattern runs, and the patterns have no nested quantifier.
  */
 
+/** Exact secrets a component knows, scrubbed from every string it returns, in any form. */
+export interface Scrubber {
+  /** The texts to replace: each secret and its encodings, longest first. */
+  readonly forms: readonly string[];
+}
+
+/** A scrubber that knows no secret (patterns still apply). */
+export const noSecrets: Scrubber = { forms: [] };
+
+/** The longest string field kept in an error or event value. */
+export const FIELD_LIMIT = 8192;
+
+/** Text past this many characters is cut before the patterns run. */
+export const SCAN_LIMIT = 65_536;
+
+/** What replaces a secret. */
+export const REDACTED = "[redacted]";
+
+const MIN_SECRET = 4;
+
+function base64(text: string): string | undefined {
+  try {
+    const bytes = new TextEncoder().encode(text);
+    let bin = "";
+    for (const b of bytes) bin += String.fromCharCode(b);
+    return typeof btoa === "function" ? btoa(bin) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function formsOf(secret: string): string[] {
+  const forms = new Set<string>([secret]);
+  const add = (f: string | undefined) => {
+    if (f !== undefined && f.length >= MIN_SECRET) forms.add(f);
+  };
+  try {
+    const encoded = encodeURIComponent(secret);
+    add(encoded);
+    add(encoded.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
+    add(encoded.replace(/%20/g, "+"));
+  } catch {
+    // A lone surrogate cannot be percent-encoded; the other forms still apply.
+  }
+  const json = JSON.stringify(secret).slice(1, -1);
+  add(json);
+  add(json.replace(/\//g, "\\/"));
+  add(base64(secret));
+  const b64 = base64(secret);
+  if (b64 !== undefined) add(b64.replace(/=+$/, ""));
+  // A secret with line breaks or control characters may be cut at them (e.g. by a header parser
+  // that reports the rest): its pieces are secrets too.
+  for (const piece of secret.split(/[\u0000-\u001f\u007f\s]+/)) if (piece.length >= 8) add(piece);
+  return [...forms];
+}
+
+/**
+ * A {@link Scrubber} for the given secrets. Anything that is not a string of at least 4
+ * characters is ignored (a shorter "secret" would redact ordinary words).
+ *
+ * @example
+ * redact("token was abc123xyz", makeScrubber(["abc123xyz"])); // "token was [redacted]"
+ */
+export function makeScrubber(secrets: readonly unknown[] | undefined): Scrubber {
+  if (secrets === undefined || secrets.length === 0) return noSecrets;
+  try {
+    const forms = new Set<string>();
+    for (const s of secrets) if (typeof s === "string" && s.length >= MIN_SECRET) for (const f of formsOf(s)) forms.add(f);
+    return { forms: [...forms].sort((a, b) => b.length - a.length) };
+  } catch {
+    return noSecrets;
+  }
+}
+
+/** Joins two scrubbers. */
+export function joinScrubbers(a: Scrubber | undefined, b: Scrubber | undefined): Scrubber {
+  if (a === undefined || a.forms.length === 0) return b ?? noSecrets;
+  if (b === undefined || b.forms.length === 0) return a;
+  return { forms: [...new Set([...a.forms, ...b.forms])].sort((x, y) => y.length - x.length) };
+}
+
+// Each pattern is a literal prefix followed by single character-class runs: no nested or
+// adjacent overlapping quantifiers, so matching is linear in the (already bounded) text.
+const tokenChars = "[A-Za-z0-9._~+/=|:-]";
 const patterns: readonly (readonly [RegExp, string])[] = [
-  [/EAA[A-Za-z0-9]{8,}/g, "EAA[redacted]"],
-  [/\b(Bearer|OAuth)\s+[^\s"',;]+/gi, "$1 [redacted]"],
-  [/(access_token=)[^&\s"']+/gi, "$1[redacted]"],
-  [/(a=ice-(?:pwd|ufrag):)[^\s"'\\]*/gi, "$1[redacted]"],
+  // Meta user, system-user and page tokens.
+  [/EAA[A-Za-z0-9]{8,}/g, `EAA${REDACTED}`],
+  // Authorization scheme values, with any whitespace (or an escaped one) before them, quoted or not.
+  [new RegExp(`\\b(Bearer|OAuth)((?:\\s|\\\\[trn]|%20|%09)+)(\\\\?["'])[^"'\\\\]*`, "gi"), `$1$2$3${REDACTED}`],
+  [new RegExp(`\\b(Bearer|OAuth)((?:\\s|\\\\[trn]|%20|%09)+)${tokenChars}{8,}`, "gi"), `$1$2${REDACTED}`],
+  [new RegExp(`\\b(Token|Basic)((?:\\s|\\\\[trn]|%20|%09)+)(\\\\?["'])[^"'\\\\]*`, "g"), `$1$2$3${REDACTED}`],
+  [new RegExp(`\\b(Token|Basic)((?:\\s|\\\\[trn]|%20|%09)+)${tokenChars}{8,}`, "g"), `$1$2${REDACTED}`],
+  // Credential parameters: key=value, key="value", key%3Dvalue, "key":"value", key:value.
+  [
+    /((?:access|refresh|client|app|id|session|auth|bearer)?[_-]?(?:token|secret)|appsecret_proof|password|passwd|api[_-]?key)(\s*=\s*\\?["']?|%3[dD]|\\?["']\s*:\s*\\?["']|:(?=[^\s]))([^\s"'&,;\\]+)/gi,
+    `$1$2${REDACTED}`,
+  ],
+  // App access tokens: `<app id>|<app secret>` (the id is kept).
+  [/(\b\d{6,20}(?:\||%7[cC]))[A-Za-z0-9_-]{16,}/g, `$1${REDACTED}`],
+  // SDP ICE credentials, with or without a space after the colon.
+  [/(a=ice-(?:pwd|ufrag)[ \t]*:[ \t]*)[^\s"'\\]+/gi, `$1${REDACTED}`],
 ];
 
-const quick = /EAA[A-Za-z0-9]{8}|bearer\s|oauth\s|access_token|ice-(?:pwd|ufrag)/i;
+const quick =
+  /EAA[A-Za-z0-9]{8}|bearer|oauth|token|basic|secret|passw|api[_-]?key|\d{6}(?:\||%7c)|ice-(?:pwd|ufrag)/i;
 
-/** Redacts secrets from a string. Returns the same string when there is nothing to redact. */
-export function redact(text: string): string {
+function scrubExact(text: string, scrub: Scrubber | undefined): string {
+  if (scrub === undefined) return text;
+  let out = text;
+  for (const form of scrub.forms) if (out.includes(form)) out = out.split(form).join(REDACTED);
+  return out;
+}
+
+function applyPatterns(text: string): string {
   if (!quick.test(text)) return text;
   let out = text;
   for (const [re, replacement] of patterns) out = out.replace(re, replacement);
@@ -21,72 +135,173 @@ export function redact(text: string): string {
 }
 
 /**
- * Whether JSON text holds nothing to redact once parsed: one scan of the text instead of one per
- * string. A `\\u` escape could spell a secret the scan cannot see, so such text is not vouched for.
+ * Redacts secrets from a string: first the exact secrets of `scrub` (in the whole text), then
+ * the patterns. Text longer than {@link SCAN_LIMIT} is cut (with a marker) before the patterns
+ * run, so a hostile string costs linear time and no stack. Never throws; if it ever failed, the
+ * whole text would be replaced.
+ *
+ * @example
+ * redact("Authorization: Bearer abc.def-123456"); // "Authorization: Bearer [redacted]"
  */
-export function isCleanText(json: string): boolean {
-  return !quick.test(json) && !json.includes("\\u");
+export function redact(text: string, scrub?: Scrubber): string {
+  try {
+    const exact = scrubExact(text, scrub);
+    const bounded = exact.length > SCAN_LIMIT ? `${exact.slice(0, SCAN_LIMIT)}…[truncated ${exact.length - SCAN_LIMIT} chars]` : exact;
+    return applyPatterns(bounded);
+  } catch {
+    return REDACTED;
+  }
+}
+
+/** Cuts text to `max` characters with a marker saying how much was dropped. */
+export function bound(text: string, max: number = FIELD_LIMIT): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…[truncated ${text.length - max} chars]`;
+}
+
+/**
+ * {@link redact}, then cut to {@link FIELD_LIMIT} characters (with a marker): what every string
+ * field of an error or event holds.
+ *
+ * @example
+ * redactField("x".repeat(10_000)).length < 8300; // true
+ */
+export function redactField(text: string, scrub?: Scrubber): string {
+  return bound(redact(text, scrub), FIELD_LIMIT);
+}
+
+/** The start of a text, secrets redacted, at most `max` characters. */
+export function snippetOf(text: string, max: number, scrub?: Scrubber): string {
+  try {
+    // Scrub exact secrets in the whole text, so none straddles the cut; then redact a little past
+    // the cut so a pattern straddling it is still recognised.
+    return applyPatterns(scrubExact(text, scrub).slice(0, max + 512)).slice(0, max);
+  } catch {
+    return "";
+  }
+}
+
+const secretKeyNames = new Set([
+  "access_token", "accesstoken", "token", "id_token", "refresh_token", "client_secret", "clientsecret",
+  "app_secret", "appsecret", "appsecret_proof", "secret", "password", "passwd", "authorization",
+  "api_key", "apikey", "x-api-key", "ice-pwd", "ice_pwd", "icepwd", "ice-ufrag", "ice_ufrag", "iceufrag",
+  "credential", "credentials", "private_key", "bearer",
+]);
+
+/**
+ * Whether a key names a credential (`access_token`, `token`, `client_secret`, `app_secret`,
+ * `password`, `authorization`, ICE credentials, …): its value is redacted whatever it is.
+ *
+ * @example
+ * isSecretKey("Access_Token"); // true
+ */
+export function isSecretKey(key: string): boolean {
+  if (key.length > 64) return false;
+  const k = key.toLowerCase();
+  return secretKeyNames.has(k) || k.endsWith("_token") || k.endsWith("_secret") || k.endsWith("password");
 }
 
 const MAX_DEPTH = 8;
 const MAX_ITEMS = 64;
+const MAX_NODES = 2_000;
+const MAX_CHARS = 64 * 1024;
 
-/** Whether a value is already safe to keep as is: no secret, within the depth and size bounds. */
-function isClean(value: unknown, depth: number): boolean {
-  if (typeof value === "string") return !quick.test(value);
-  if (value === null || typeof value !== "object") return typeof value !== "function";
-  if (depth >= MAX_DEPTH) return false;
-  if (Array.isArray(value)) {
-    if (value.length > MAX_ITEMS) return false;
-    for (const v of value) if (!isClean(v, depth + 1)) return false;
-    return true;
+interface Budget {
+  nodes: number;
+  chars: number;
+  readonly scrub: Scrubber | undefined;
+  readonly seen: Set<object>;
+}
+
+function copyString(s: string, b: Budget): string {
+  if (b.chars <= 0) return "[truncated]";
+  const out = redactField(s, b.scrub);
+  b.chars -= out.length;
+  return out;
+}
+
+function copyValue(value: unknown, depth: number, b: Budget): unknown {
+  switch (typeof value) {
+    case "string":
+      return copyString(value, b);
+    case "number":
+    case "boolean":
+      return value;
+    case "bigint":
+      return value.toString();
+    case "undefined":
+    case "function":
+    case "symbol":
+      return undefined;
   }
-  if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return false;
-  let n = 0;
-  for (const key in value) {
-    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
-    if (++n > MAX_ITEMS || quick.test(key) || !isClean((value as Record<string, unknown>)[key], depth + 1)) return false;
+  if (value === null) return null;
+  const obj = value as object;
+  if (b.seen.has(obj)) return "[circular]";
+  if (depth >= MAX_DEPTH || --b.nodes <= 0) return "[truncated]";
+  b.seen.add(obj);
+  try {
+    return copyObject(obj, depth, b);
+  } catch {
+    // A Proxy trap or an exotic object that throws while being inspected.
+    return "[unreadable]";
+  } finally {
+    b.seen.delete(obj);
   }
-  return true;
 }
 
-/**
- * The value itself when it is a plain JSON-like value with nothing to redact; otherwise a copy
- * with every string redacted and bounded in depth and breadth, so a hostile payload cannot make
- * the copy expensive. `__proto__` keys are copied as own data properties.
- */
-export function redactDeep(value: unknown): unknown {
-  return isClean(value, 0) ? value : copyRedacted(value, 0);
-}
-
-/** Whether {@link redactDeep} would return the value itself (every string in it is clean). */
-export function isCleanDeep(value: unknown): boolean {
-  return isClean(value, 0);
-}
-
-/** {@link redactDeep} for a value already found not clean. */
-export function copyRedactedDeep(value: unknown): unknown {
-  return copyRedacted(value, 0);
-}
-
-function copyRedacted(value: unknown, depth: number): unknown {
-  if (typeof value === "string") return redact(value);
-  if (value === null || typeof value !== "object") return typeof value === "function" ? undefined : value;
-  if (depth >= MAX_DEPTH) return "[truncated]";
-  if (Array.isArray(value)) return value.slice(0, MAX_ITEMS).map((v) => copyRedacted(v, depth + 1));
+function copyObject(obj: object, depth: number, b: Budget): unknown {
+  if (obj instanceof Date) {
+    const t = obj.getTime();
+    return Number.isNaN(t) ? null : obj.toISOString();
+  }
+  if (obj instanceof ArrayBuffer || ArrayBuffer.isView(obj)) return `[binary ${obj.byteLength} bytes]`;
+  if (Array.isArray(obj)) {
+    const n = Math.min(obj.length, MAX_ITEMS);
+    const out: unknown[] = [];
+    for (let i = 0; i < n; i++) {
+      const v = copyValue(readSafely(obj, i), depth + 1, b);
+      out.push(v === undefined ? null : v);
+    }
+    if (obj.length > MAX_ITEMS) out.push(`[${obj.length - MAX_ITEMS} more items]`);
+    return out;
+  }
   const out: Record<string, unknown> = {};
   let n = 0;
-  for (const key of Object.keys(value)) {
-    if (n++ >= MAX_ITEMS) break;
-    const v = copyRedacted((value as Record<string, unknown>)[key], depth + 1);
-    if (key === "__proto__") Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
-    else out[redact(key)] = v;
+  for (const key of Object.keys(obj)) {
+    if (n++ >= MAX_ITEMS) {
+      Object.defineProperty(out, "[more]", { value: "[truncated]", enumerable: true, writable: true, configurable: true });
+      break;
+    }
+    const safeKey = bound(redact(key, b.scrub), 128);
+    const v = isSecretKey(key) ? REDACTED : copyValue(readSafely(obj, key), depth + 1, b);
+    if (v === undefined) continue;
+    // `__proto__` (and any other key) becomes an own data property, never a prototype change.
+    Object.defineProperty(out, safeKey, { value: v, enumerable: true, writable: true, configurable: true });
   }
   return out;
 }
 
-/** The start of a text, secrets redacted, at most `max` characters. */
-export function snippetOf(text: string, max: number): string {
-  // Redact a little past the cut so a secret straddling it is still recognised.
-  return redact(text.slice(0, max + 512)).slice(0, max);
+function readSafely(obj: object, key: string | number): unknown {
+  try {
+    return (obj as Record<string | number, unknown>)[key];
+  } catch {
+    return "[unreadable]";
+  }
 }
+
+/**
+ * A JSON-safe, redacted, bounded copy of any value: strings redacted and cut to
+ * {@link FIELD_LIMIT}, credential-named keys redacted whatever their value, BigInts as strings,
+ * functions and symbols dropped, cycles marked, depth, breadth and total size bounded, and a
+ * getter or Proxy trap that throws read as `"[unreadable]"`. Never throws.
+ *
+ * @example
+ * redactDeep({ access_token: "abc", n: 1n }); // { access_token: "[redacted]", n: "1" }
+ */
+export function redactDeep(value: unknown, scrub?: Scrubber): unknown {
+  try {
+    return copyValue(value, 0, { nodes: MAX_NODES, chars: MAX_CHARS, scrub, seen: new Set() });
+  } catch {
+    return "[unreadable]";
+  }
+}
+
