@@ -13,7 +13,7 @@ import {
   type Operation,
 } from "./catalog.js";
 import { guard } from "./internal/guard.js";
-import { redactDeep, redactField } from "./internal/redact.js";
+import { redactDeep, redactField, snippetOf } from "./internal/redact.js";
 
 /**
  * The metadata every variant carries, under the same names, so handlers can read it before
@@ -255,7 +255,7 @@ export function malformedResponse(
   snippet: string,
   fields: ErrorFields = {},
 ): MalformedResponse {
-  const head = { _tag: "MalformedResponse", category: "malformed", reason, snippet };
+  const head = { _tag: "MalformedResponse", category: "malformed", reason, snippet: typeof snippet === "string" ? snippetOf(snippet, snippetLength) : "" };
   return fromFields(head, fields, `Malformed response (${reason})`, false) as MalformedResponse;
 }
 
