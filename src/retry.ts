@@ -66,29 +66,57 @@ export function parseRetryAfter(value: string, clock: Clock = Date.now): Date | 
   return validDate(Date.parse(v));
 }
 
+// A date, then optionally a time, seconds, fraction and zone. Every part is a fixed-width digit
+// run or a single optional group: linear, and anchored on the date's own digits.
 const isoDate =
-  /\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?/;
-const epochNumber = /(?<![\d.])(\d{13}|\d{10})(?![\d.])/;
+  /(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s?(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?)?/i;
+// 10 or 13 digits standing alone: not part of a longer number or a decimal, though a sentence's
+// full stop may follow ("… allowed at 1745622600."). An optional unit says which.
+const epochNumber = /(?<!\d|\d[.,])(\d{13}|\d{10})(?!\d|[.,]\d)(?:\s?(ms|milliseconds?|s|secs?|seconds?)\b)?/i;
+// A relative wait: "in 30 minutes", "after 2 hours", "retry in 45 s".
+const relative = /\b(?:in|after|wait(?:ing)?)\s+(\d{1,9}(?:\.\d{1,3})?)\s?(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)\b/i;
+
+const unitMs: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+function unitOf(word: string): number {
+  const w = word.toLowerCase();
+  if (w === "ms" || w.startsWith("milli")) return unitMs["ms"] as number;
+  return unitMs[w.charAt(0)] ?? 1000;
+}
+
+function isoToDate(m: RegExpExecArray): Date | undefined {
+  const [, y, mo, d, h = "00", mi = "00", sec = "00", frac = "", zone = "Z"] = m;
+  const z = zone.toUpperCase() === "UTC" || zone.toUpperCase() === "GMT" ? "Z" : zone.length === 3 ? `${zone}:00` : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone;
+  const ms = frac === "" ? "" : `.${frac.padEnd(3, "0").slice(0, 3)}`;
+  // Without a zone the time is read as UTC, never as the server's local time.
+  return validDate(Date.parse(`${y}-${mo}-${d}T${h}:${mi}:${sec}${ms}${z}`));
+}
 
 /**
- * Finds a point in time in free text: an ISO 8601 date, unix seconds (10 digits) or unix
- * milliseconds (13 digits). Used on 138012's `details`, whose format Meta does not document.
+ * Finds a point in time in free text: an ISO 8601 date (with or without a time and a zone; no
+ * zone means UTC), unix seconds (10 digits) or milliseconds (13 digits, or a number followed by
+ * `ms`), anywhere in a sentence and followed by punctuation, or a relative wait such as "in 30
+ * minutes" (from `clock`). Used on 138012's `details`, whose format Meta does not document.
  *
  * @example
- * timeInText("next call allowed at 1745622600")?.toISOString(); // "2025-04-25T23:10:00.000Z"
+ * timeInText("Next call allowed at 1745622600.")?.toISOString(); // "2025-04-25T23:10:00.000Z"
  */
-export function timeInText(text: string): Date | undefined {
+export function timeInText(text: string, clock: Clock = Date.now): Date | undefined {
   if (typeof text !== "string") return undefined;
-  const iso = isoDate.exec(text);
+  const bounded = text.length > 4096 ? text.slice(0, 4096) : text;
+  const iso = isoDate.exec(bounded);
   if (iso !== null) {
-    const d = validDate(Date.parse(iso[0].replace(" ", "T")));
+    const d = isoToDate(iso);
     if (d !== undefined) return d;
   }
-  const num = epochNumber.exec(text);
+  const num = epochNumber.exec(bounded);
   if (num?.[1] !== undefined) {
     const n = Number(num[1]);
-    return validDate(num[1].length === 13 ? n : n * 1000);
+    const unit = num[2] === undefined ? (num[1].length === 13 ? 1 : 1000) : unitOf(num[2]);
+    return validDate(n * unit);
   }
+  const rel = relative.exec(bounded);
+  if (rel?.[1] !== undefined && rel[2] !== undefined) return validDate(safeNow(clock) + Number(rel[1]) * unitOf(rel[2]));
   return undefined;
 }
 
@@ -154,7 +182,7 @@ export function computeRetryAt(hints: RetryHints): Date | undefined {
 
 function retryAtOf(hints: RetryHints): Date | undefined {
   const clock = hints.clock ?? Date.now;
-  const fromDetails = hints.details === undefined ? undefined : timeInText(hints.details);
+  const fromDetails = hints.details === undefined ? undefined : timeInText(hints.details, clock);
   const retryAfter = getHeader(hints.headers, "retry-after");
   const found =
     fromDetails ??
