@@ -4,21 +4,16 @@
  *
  * @module
  */
-import { err, errAsync, ok, ResultAsync, type Result } from "neverthrow";
+import { err, errAsync, ResultAsync } from "neverthrow";
 import type { Operation } from "../catalog.js";
-import type { GraphError } from "../errors.js";
-import { redact } from "../internal/redact.js";
-import { decodeCallingResponse, type CallingSettings, type SuccessOf } from "../response.js";
+import { makeScrubber, noSecrets, type Scrubber } from "../internal/redact.js";
+import type { CallingSettings, SuccessOf } from "../response.js";
 import type { Clock } from "../retry.js";
-import type {
-  Aborted,
-  AttemptRecord,
-  ClientErrorOf,
-  InvalidInput,
-  NetworkError,
-  OutcomeUnknown,
-  Timeout,
-} from "./errors.js";
+import type { ClientErrorOf, InvalidInput, NetworkError } from "./errors.js";
+import { connectRequest, settingsBody, snapshot, trimSlashes, type Request } from "./requests.js";
+import { run, type Settings } from "./run.js";
+import { scrubError } from "./scrub.js";
+import { classifyNetworkError } from "./transport.js";
 import type {
   AcceptInput,
   CallIdInput,
@@ -82,6 +77,13 @@ export interface CallingClientOptions {
   readonly clock?: Clock;
   /** Random source in [0, 1) for the backoff jitter. `Math.random` by default. */
   readonly random?: () => number;
+  /**
+   * Largest response body read, in bytes. A larger answer is not buffered: reading stops at the
+   * limit, the connection is dropped, and the call ends in `ResponseTooLarge` (on `connect`,
+   * `OutcomeUnknown` with cause `response-too-large`). Calling API answers are a few kilobytes.
+   * @default 1048576 (1 MiB)
+   */
+  readonly maxResponseBytes?: number;
 }
 
 /** Per-call options. */
@@ -123,72 +125,113 @@ export const clientDefaults = {
   baseDelayMs: 200,
   maxDelayMs: 5_000,
   deadlineMs: 30_000,
+  maxResponseBytes: 1_048_576,
 } as const;
 
-interface Request {
-  readonly method: "GET" | "POST";
-  readonly path: string;
-  readonly query?: Readonly<Record<string, string>>;
-  readonly body?: unknown;
-  /** For `connect`: what an `OutcomeUnknown` carries so the webhooks can settle it. */
-  readonly connect?: { readonly to?: string; readonly recipient?: string; readonly bizOpaqueCallbackData?: string };
-}
+type Read = { readonly settings: Settings } | { readonly problem: { readonly field: string; readonly message: string }; readonly scrub: Scrubber };
 
-type Outcome =
-  | { readonly kind: "response"; readonly status: number; readonly text: string; readonly headers: Headers }
-  | { readonly kind: "network"; readonly code: string | undefined; readonly notSent: boolean; readonly message: string }
-  | { readonly kind: "timeout" }
-  | { readonly kind: "aborted"; readonly reason: string | undefined }
-  | { readonly kind: "unreadable"; readonly status: number };
-
-const notSentCodes = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT", "EADDRNOTAVAIL"]);
-
-function errorCode(e: unknown): string | undefined {
-  for (let cur = e, depth = 0; cur !== null && typeof cur === "object" && depth < 4; depth++) {
-    const code = (cur as { code?: unknown }).code;
-    if (typeof code === "string") return code;
-    cur = (cur as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
-function errorMessage(e: unknown): string {
-  const parts: string[] = [];
-  for (let cur = e, depth = 0; cur !== null && typeof cur === "object" && depth < 4; depth++) {
-    const m = (cur as { message?: unknown }).message;
-    if (typeof m === "string" && m !== "") parts.push(m);
-    cur = (cur as { cause?: unknown }).cause;
-  }
-  return redact(parts.join(": ") || String(e));
-}
-
-function reasonText(signal: AbortSignal | undefined): string | undefined {
-  const r: unknown = signal?.reason;
-  if (r === undefined) return undefined;
-  return redact(r instanceof Error ? r.message : String(r));
-}
-
-/** Sleeps, or stops early (returning false) when the signal fires. Never rejects. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve(false);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
+/** Reads every option once (getters run once, a throwing one is a problem, not a throw) and checks them. */
+function readOptions(options: CallingClientOptions): Read {
+  let token: unknown;
+  try {
+    if (typeof options !== "object" || options === null) return { problem: { field: "options", message: "expected an options object" }, scrub: noSecrets };
+    token = options.accessToken;
+    const retry: RetryOptions | undefined = options.retry;
+    const num = (v: unknown, fallback: number): number => (v === undefined ? fallback : typeof v === "number" ? v : Number.NaN);
+    const baseUrl: unknown = options.baseUrl ?? clientDefaults.baseUrl;
+    const apiVersion: unknown = options.apiVersion ?? clientDefaults.apiVersion;
+    const phoneNumberId: unknown = options.phoneNumberId;
+    const timeoutMs = num(options.timeoutMs, clientDefaults.timeoutMs);
+    const maxResponseBytes = num(options.maxResponseBytes, clientDefaults.maxResponseBytes);
+    const maxAttempts = num(retry?.maxAttempts, clientDefaults.maxAttempts);
+    const baseDelayMs = num(retry?.baseDelayMs, clientDefaults.baseDelayMs);
+    const maxDelayMs = num(retry?.maxDelayMs, clientDefaults.maxDelayMs);
+    const deadlineMs = num(retry?.deadlineMs, clientDefaults.deadlineMs);
+    const clock: unknown = options.clock;
+    const random: unknown = options.random;
+    const givenFetch: unknown = options.fetch;
+    const doFetch: unknown = givenFetch ?? (typeof fetch === "function" ? fetch : undefined);
+    const scrub = makeScrubber([token]);
+    const trimmed = typeof baseUrl === "string" ? trimSlashes(baseUrl) : baseUrl;
+    const problem = validate.options({
+      accessToken: token,
+      phoneNumberId,
+      baseUrl: trimmed,
+      apiVersion,
+      timeoutMs,
+      maxResponseBytes,
+      maxAttempts,
+      baseDelayMs,
+      maxDelayMs,
+      deadlineMs,
+      hasFetch: typeof doFetch === "function",
+    });
+    if (problem !== undefined) return { problem, scrub };
+    if (clock !== undefined && typeof clock !== "function") return { problem: { field: "clock", message: "must be a function" }, scrub };
+    if (random !== undefined && typeof random !== "function") return { problem: { field: "random", message: "must be a function" }, scrub };
+    return {
+      settings: {
+        accessToken: token as string,
+        phoneNumberId: phoneNumberId as string,
+        baseUrl: trimmed as string,
+        apiVersion: apiVersion as string,
+        timeoutMs,
+        maxAttempts: Math.floor(maxAttempts),
+        baseDelayMs,
+        maxDelayMs,
+        deadlineMs,
+        maxResponseBytes: Math.floor(maxResponseBytes),
+        clock: totalClock(clock as Clock | undefined),
+        random: totalRandom(random as (() => number) | undefined),
+        // Called as a plain function: a global fetch bound to nothing is what runtimes expect.
+        fetch: (url, init) => (doFetch as (u: string, i: RequestInit) => unknown)(url, init),
+        scrub,
+      },
     };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve(true);
-    }, Math.max(0, ms));
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
+  } catch {
+    return { problem: { field: "options", message: "could not be read (a getter or Proxy threw)" }, scrub: makeScrubber([token]) };
+  }
 }
 
-const now = (): number => (typeof performance !== "undefined" ? performance.now() : Date.now());
+function totalClock(clock: Clock | undefined): Clock {
+  if (clock === undefined) return Date.now;
+  return () => {
+    try {
+      const t = clock();
+      return typeof t === "number" && Number.isFinite(t) ? t : Date.now();
+    } catch {
+      return Date.now();
+    }
+  };
+}
+
+function totalRandom(random: (() => number) | undefined): () => number {
+  if (random === undefined) return Math.random;
+  return () => {
+    try {
+      const r = random();
+      return typeof r === "number" && r >= 0 && r < 1 ? r : 0.5;
+    } catch {
+      return 0.5;
+    }
+  };
+}
+
+/** The signal of per-call options; options whose getter throws count as none. */
+function signalOf(options: CallOptions | undefined): AbortSignal | undefined {
+  try {
+    const signal = options?.signal;
+    return typeof signal === "object" && signal !== null ? signal : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
- * Creates a Calling API client. Nothing it returns rejects or throws; invalid options make every
- * method return `InvalidInput`.
+ * Creates a Calling API client. Nothing it returns rejects or throws, whatever the options, the
+ * inputs, the signal, the transport or the server do; invalid options make every method return
+ * `InvalidInput`. The access token is never sent anywhere but the `Authorization` header, and is
+ * scrubbed (in any form) from every value the client returns.
  *
  * @example
  * const client = createCallingClient({ accessToken: process.env.WA_TOKEN!, phoneNumberId: "1234567890" });
@@ -196,293 +239,122 @@ const now = (): number => (typeof performance !== "undefined" ? performance.now(
  * call.match((id) => console.log("ringing", id), (e) => console.error(e._tag));
  */
 export function createCallingClient(options: CallingClientOptions): CallingClient {
-  const baseUrl = (options.baseUrl ?? clientDefaults.baseUrl).replace(/\/+$/, "");
-  const apiVersion = options.apiVersion ?? clientDefaults.apiVersion;
-  const timeoutMs = options.timeoutMs ?? clientDefaults.timeoutMs;
-  const maxAttempts = options.retry?.maxAttempts ?? clientDefaults.maxAttempts;
-  const baseDelayMs = options.retry?.baseDelayMs ?? clientDefaults.baseDelayMs;
-  const maxDelayMs = options.retry?.maxDelayMs ?? clientDefaults.maxDelayMs;
-  const deadlineMs = options.retry?.deadlineMs ?? clientDefaults.deadlineMs;
-  const clock = options.clock ?? Date.now;
-  const random = options.random ?? Math.random;
-  const doFetch = options.fetch ?? (typeof fetch === "function" ? fetch : undefined);
-  const configError = validate.options({ ...options, baseUrl, timeoutMs, maxAttempts, baseDelayMs, maxDelayMs, deadlineMs, hasFetch: doFetch !== undefined });
+  const read = readOptions(options);
+  const scrub = "settings" in read ? read.settings.scrub : read.scrub;
 
   function invalid(operation: Operation, field: string, message: string): InvalidInput {
-    return { _tag: "InvalidInput", category: "request", operation, field, message, retryable: false, attempts: 0, elapsedMs: 0, history: [] };
+    return scrubError({ _tag: "InvalidInput", category: "request", operation, field, message, retryable: false, attempts: 0, elapsedMs: 0, history: [] }, scrub);
   }
 
-  async function attempt(req: Request, timeout: number, signal: AbortSignal | undefined): Promise<Outcome> {
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort("timeout");
-    }, timeout);
-    const onAbort = () => controller.abort(signal?.reason);
-    signal?.addEventListener("abort", onAbort, { once: true });
-    let status = 0;
+  function call<O extends Operation>(operation: O, input: unknown, build: (snap: unknown) => Request | InvalidInput, callOptions: CallOptions | undefined): ResultAsync<SuccessOf<O>, ClientErrorOf<O>> {
     try {
-      const url = new URL(`${baseUrl}/${apiVersion}/${encodeURIComponent(options.phoneNumberId)}/${req.path}`);
-      for (const [k, v] of Object.entries(req.query ?? {})) url.searchParams.set(k, v);
-      const init: RequestInit = {
-        method: req.method,
-        headers: {
-          authorization: `Bearer ${options.accessToken}`,
-          ...(req.body !== undefined && { "content-type": "application/json" }),
-        },
-        signal: controller.signal,
-        ...(req.body !== undefined && { body: JSON.stringify(req.body) }),
-      };
-      const res = await (doFetch as typeof fetch)(url, init);
-      status = res.status;
-      const text = await res.text();
-      return { kind: "response", status, text, headers: res.headers };
+      if (!("settings" in read)) return errAsync(invalid(operation, read.problem.field, read.problem.message));
+      const settings = read.settings;
+      const req = build(snapshot(input));
+      if ("_tag" in req) return errAsync(req);
+      const promise = run(settings, operation, req, signalOf(callOptions)).catch((e: unknown) => err<SuccessOf<O>, ClientErrorOf<O>>(defect(operation, e)));
+      return new ResultAsync(promise);
     } catch (e) {
-      if (signal?.aborted === true) return { kind: "aborted", reason: reasonText(signal) };
-      if (timedOut) return { kind: "timeout" };
-      if (status !== 0) return { kind: "unreadable", status };
-      const code = errorCode(e);
-      return { kind: "network", code, notSent: code !== undefined && notSentCodes.has(code), message: errorMessage(e) };
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
+      return errAsync(defect(operation, e));
     }
   }
 
-  async function run<O extends Operation>(operation: O, req: Request, signal: AbortSignal | undefined): Promise<Result<SuccessOf<O>, ClientErrorOf<O>>> {
-    const started = now();
-    const deadline = started + deadlineMs;
-    const history: AttemptRecord[] = [];
-    const elapsed = () => Math.round(now() - started);
-    const info = () => ({ operation, attempts: history.length, elapsedMs: elapsed(), history: [...history] });
-    const record = (outcome: string, httpStatus?: number) =>
-      history.push({ attempt: history.length + 1, outcome, ...(httpStatus !== undefined && { httpStatus }), elapsedMs: elapsed() });
-    const fail = (e: ClientErrorOf<O>) => err<SuccessOf<O>, ClientErrorOf<O>>(e);
-    const timeoutError = (scope: "attempt" | "deadline"): Timeout => ({
-      _tag: "Timeout",
-      category: "transport",
-      scope,
-      message: scope === "deadline" ? `No answer within the ${deadlineMs} ms deadline` : `No answer within ${timeoutMs} ms`,
-      retryable: true,
-      ...info(),
-    });
-    const aborted = (reason: string | undefined): Aborted => ({
-      _tag: "Aborted",
-      category: "transport",
-      message: "The call was aborted by its signal",
-      ...(reason !== undefined && { reason }),
-      retryable: false,
-      ...info(),
-    });
-    const unknownOutcome = (cause: OutcomeUnknown["cause"]): OutcomeUnknown => ({
-      _tag: "OutcomeUnknown",
-      category: "transport",
-      cause,
-      ...(req.connect?.to !== undefined && { to: req.connect.to }),
-      ...(req.connect?.recipient !== undefined && { recipient: req.connect.recipient }),
-      ...(req.connect?.bizOpaqueCallbackData !== undefined && { bizOpaqueCallbackData: req.connect.bizOpaqueCallbackData }),
-      message: "connect may or may not have placed the call; it is not retried (settle it from the webhooks)",
-      retryable: false,
-      ...info(),
-    });
-    const isConnect = operation === "connect";
+  /** Defensive: every failure is handled where it happens; anything else still becomes a value. */
+  function defect(operation: Operation, e: unknown): NetworkError {
+    return scrubError(
+      { _tag: "NetworkError", category: "transport", notSent: false, message: classifyNetworkError(e, scrub).message, retryable: false, operation, attempts: 0, elapsedMs: 0, history: [] },
+      scrub,
+    );
+  }
 
-    /** Waits before the next attempt; false when the deadline or the signal forbids it. */
-    const backoff = async (retryAt: Date | undefined): Promise<"go" | "deadline" | "aborted"> => {
-      const n = history.length;
-      const wait = retryAt !== undefined ? Math.max(0, retryAt.getTime() - clock()) : random() * Math.min(maxDelayMs, baseDelayMs * 2 ** (n - 1));
-      if (now() + wait >= deadline) return "deadline";
-      return (await sleep(wait, signal)) ? "go" : "aborted";
+  /** Checks a snapshot, then builds the request from the very same snapshot. */
+  const checked =
+    <I>(operation: Operation, check: (i: I) => { field: string; message: string } | undefined, build: (i: I) => Request) =>
+    (snap: unknown): Request | InvalidInput => {
+      if (snap === undefined) return invalid(operation, "input", "could not be read (a getter or Proxy threw, or it is not JSON data)");
+      const p = check(snap as I);
+      return p === undefined ? build(snap as I) : invalid(operation, p.field, p.message);
     };
 
-    for (;;) {
-      if (signal?.aborted === true) return fail(aborted(reasonText(signal)));
-      const remaining = deadline - now();
-      if (remaining <= 0) return fail(timeoutError("deadline"));
-      const perAttempt = Math.min(timeoutMs, remaining);
-      const out = await attempt(req, perAttempt, signal);
-      const last = history.length + 1 >= maxAttempts;
-      let retryAt: Date | undefined;
-      let pending: ClientErrorOf<O>;
-
-      switch (out.kind) {
-        case "aborted":
-          record("Aborted");
-          return fail(aborted(out.reason));
-        case "timeout": {
-          record("Timeout");
-          if (isConnect) return fail(unknownOutcome("timeout") as ClientErrorOf<O>);
-          pending = timeoutError(perAttempt < timeoutMs ? "deadline" : "attempt");
-          break;
-        }
-        case "unreadable":
-          record("UnreadableBody", out.status);
-          if (isConnect) return fail(unknownOutcome("reset") as ClientErrorOf<O>);
-          pending = networkError(out.status, undefined, false, "The connection failed while reading the response");
-          break;
-        case "network": {
-          record(`NetworkError${out.code === undefined ? "" : ` ${out.code}`}`);
-          if (isConnect && !out.notSent) return fail(unknownOutcome("reset") as ClientErrorOf<O>);
-          pending = networkError(undefined, out.code, out.notSent, out.message);
-          break;
-        }
-        case "response": {
-          const decoded = decodeCallingResponse(operation, { status: out.status, body: out.text, headers: out.headers }, { clock });
-          if (decoded.isOk()) {
-            record("ok", out.status);
-            return ok(decoded.value);
-          }
-          const e: GraphError = decoded.error;
-          record(e._tag, out.status);
-          const ambiguous =
-            e._tag === "MalformedResponse" && e.reason !== "success-false" && (out.status >= 500 || out.status < 300);
-          if (isConnect && ambiguous) return fail(unknownOutcome("unreadable-response") as ClientErrorOf<O>);
-          retryAt = e.retryAt;
-          pending = { ...e, ...info() } as ClientErrorOf<O>;
-          if (!e.retryable) return fail(pending);
-          break;
-        }
-      }
-      if (last) return fail(pending);
-      const go = await backoff(retryAt);
-      if (go === "aborted") return fail(aborted(reasonText(signal)));
-      if (go === "deadline") return fail(pending);
-    }
-
-    function networkError(httpStatus: number | undefined, code: string | undefined, notSent: boolean, message: string): NetworkError {
-      return {
-        _tag: "NetworkError",
-        category: "transport",
-        ...(code !== undefined && { errorCode: code }),
-        notSent,
-        message: httpStatus === undefined ? message : `${message} (HTTP ${httpStatus})`,
-        retryable: true,
-        ...info(),
-      };
-    }
-  }
-
-  function call<O extends Operation>(operation: O, prepare: () => Request | InvalidInput, callOptions: CallOptions | undefined): ResultAsync<SuccessOf<O>, ClientErrorOf<O>> {
-    if (configError !== undefined) return errAsync(invalid(operation, configError.field, configError.message));
-    const req = prepare();
-    if ("_tag" in req) return errAsync(req);
-    const promise = run(operation, req, callOptions?.signal).catch((e: unknown) =>
-      // Defensive: run() handles every failure itself; anything else still becomes a value.
-      err<SuccessOf<O>, ClientErrorOf<O>>({
-        _tag: "NetworkError",
-        category: "transport",
-        notSent: false,
-        message: errorMessage(e),
-        retryable: false,
-        operation,
-        attempts: 0,
-        elapsedMs: 0,
-        history: [],
-      }),
-    );
-    return new ResultAsync(promise);
-  }
-
-  const check = <T>(operation: Operation, problem: { field: string; message: string } | undefined, build: () => T): T | InvalidInput =>
-    problem === undefined ? build() : invalid(operation, problem.field, problem.message);
-
   return {
-    connect: (input, o) =>
-      call("connect", () =>
-        check("connect", validate.connect(input), () => ({
-          method: "POST",
-          path: "calls",
-          body: {
-            messaging_product: "whatsapp",
-            ...(input.to !== undefined ? { to: input.to } : { recipient: input.recipient }),
-            action: "connect",
-            session: { sdp_type: "offer", sdp: input.sdp.sdp },
-            ...(input.bizOpaqueCallbackData !== undefined && { biz_opaque_callback_data: input.bizOpaqueCallbackData }),
-          },
-          connect: {
-            ...(input.to !== undefined && { to: input.to }),
-            ...(input.recipient !== undefined && { recipient: input.recipient }),
-            ...(input.bizOpaqueCallbackData !== undefined && { bizOpaqueCallbackData: input.bizOpaqueCallbackData }),
-          },
-        })), o),
+    connect: (input, o) => call("connect", input, checked<ConnectInput>("connect", validate.connect, connectRequest), o),
     preAccept: (input, o) =>
-      call("pre_accept", () =>
-        check("pre_accept", validate.answer(input), () => ({
+      call(
+        "pre_accept",
+        input,
+        checked<PreAcceptInput>("pre_accept", validate.answer, (i) => ({
           method: "POST",
           path: "calls",
-          body: { messaging_product: "whatsapp", call_id: input.callId, action: "pre_accept", session: { sdp_type: "answer", sdp: input.sdp.sdp } },
-        })), o),
+          body: { messaging_product: "whatsapp", call_id: i.callId, action: "pre_accept", session: { sdp_type: "answer", sdp: i.sdp.sdp } },
+        })),
+        o,
+      ),
     accept: (input, o) =>
-      call("accept", () =>
-        check("accept", validate.answer(input), () => ({
+      call(
+        "accept",
+        input,
+        checked<AcceptInput>("accept", validate.answer, (i) => ({
           method: "POST",
           path: "calls",
           body: {
             messaging_product: "whatsapp",
-            call_id: input.callId,
+            call_id: i.callId,
             action: "accept",
-            session: { sdp_type: "answer", sdp: input.sdp.sdp },
-            ...(input.bizOpaqueCallbackData !== undefined && { biz_opaque_callback_data: input.bizOpaqueCallbackData }),
+            session: { sdp_type: "answer", sdp: i.sdp.sdp },
+            ...(i.bizOpaqueCallbackData !== undefined && { biz_opaque_callback_data: i.bizOpaqueCallbackData }),
           },
-        })), o),
+        })),
+        o,
+      ),
     reject: (input, o) =>
-      call("reject", () =>
-        check("reject", validate.callId(input), () => ({
-          method: "POST",
-          path: "calls",
-          body: { messaging_product: "whatsapp", call_id: input.callId, action: "reject" },
-        })), o),
+      call(
+        "reject",
+        input,
+        checked<CallIdInput>("reject", validate.callId, (i) => ({ method: "POST", path: "calls", body: { messaging_product: "whatsapp", call_id: i.callId, action: "reject" } })),
+        o,
+      ),
     terminate: (input, o) =>
-      call("terminate", () =>
-        check("terminate", validate.callId(input), () => ({
-          method: "POST",
-          path: "calls",
-          body: { messaging_product: "whatsapp", call_id: input.callId, action: "terminate" },
-        })), o),
+      call(
+        "terminate",
+        input,
+        checked<CallIdInput>("terminate", validate.callId, (i) => ({ method: "POST", path: "calls", body: { messaging_product: "whatsapp", call_id: i.callId, action: "terminate" } })),
+        o,
+      ),
     getCallPermissions: (input, o) =>
-      call("get_call_permissions", () =>
-        check("get_call_permissions", validate.lookup(input), () => ({
+      call(
+        "get_call_permissions",
+        input,
+        checked<PermissionLookupInput>("get_call_permissions", validate.lookup, (i) => ({
           method: "GET",
           path: "call_permissions",
-          query: input.userWaId !== undefined ? { user_wa_id: input.userWaId } : { recipient: input.recipient },
-        })), o),
+          query: i.userWaId !== undefined ? { user_wa_id: i.userWaId } : { recipient: i.recipient },
+        })),
+        o,
+      ),
     sendCallPermissionRequest: (input, o) =>
-      call("send_call_permission_request", () =>
-        check("send_call_permission_request", validate.permissionRequest(input), () => ({
+      call(
+        "send_call_permission_request",
+        input,
+        checked<PermissionRequestInput>("send_call_permission_request", validate.permissionRequest, (i) => ({
           method: "POST",
           path: "messages",
           body: {
             messaging_product: "whatsapp",
             recipient_type: "individual",
-            to: input.to,
+            to: i.to,
             type: "interactive",
-            interactive: { type: "call_permission_request", action: { name: "call_permission_request" }, body: { text: input.body } },
+            interactive: { type: "call_permission_request", action: { name: "call_permission_request" }, body: { text: i.body } },
           },
-        })), o),
-    getCallingSettings: (o) => call("get_settings", () => ({ method: "GET", path: "settings", query: { fields: "calling" } }), o),
+        })),
+        o,
+      ),
+    getCallingSettings: (o) => call("get_settings", {}, () => ({ method: "GET", path: "settings", query: { fields: "calling" } }), o),
     updateCallingSettings: (input, o) =>
-      call("update_settings", () =>
-        check("update_settings", validate.settings(input), () => ({ method: "POST", path: "settings", body: { calling: settingsBody(input) } })), o),
+      call(
+        "update_settings",
+        input,
+        checked<CallingSettingsUpdate>("update_settings", validate.settings, (i) => ({ method: "POST", path: "settings", body: { calling: settingsBody(i) } })),
+        o,
+      ),
   };
 }
-
-function settingsBody(s: CallingSettingsUpdate): Record<string, unknown> {
-  return {
-    ...(s.status !== undefined && { status: s.status }),
-    ...(s.callIconVisibility !== undefined && { call_icon_visibility: s.callIconVisibility }),
-    ...(s.callbackPermissionStatus !== undefined && { callback_permission_status: s.callbackPermissionStatus }),
-    ...(s.srtpKeyExchangeProtocol !== undefined && { srtp_key_exchange_protocol: s.srtpKeyExchangeProtocol }),
-    ...(s.callHours !== undefined && {
-      call_hours: {
-        status: s.callHours.status,
-        timezone_id: s.callHours.timezoneId,
-        weekly_operating_hours: s.callHours.weeklyOperatingHours.map((h) => ({ day_of_week: h.dayOfWeek, open_time: h.openTime, close_time: h.closeTime })),
-        ...(s.callHours.holidaySchedule !== undefined && {
-          holiday_schedule: s.callHours.holidaySchedule.map((h) => ({ date: h.date, start_time: h.startTime, end_time: h.endTime })),
-        }),
-      },
-    }),
-  };
-}
-

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Operation } from "../catalog.js";
-import type { GraphErrorOf } from "../errors.js";
+import type { GraphError, GraphErrorOf } from "../errors.js";
 
 /** One attempt of a request, as the client saw it. */
 export interface AttemptRecord {
@@ -59,24 +59,82 @@ export interface Timeout extends AttemptInfo {
   readonly retryable: true;
 }
 
-/** The caller's `AbortSignal` fired. */
+/**
+ * The caller's `AbortSignal` fired. On `connect`, the correlation data is kept so that a call
+ * aborted after it was sent can be settled from the webhooks like an {@link OutcomeUnknown}.
+ */
 export interface Aborted extends AttemptInfo {
   readonly _tag: "Aborted";
   readonly category: "transport";
   readonly message: string;
+  /** The signal's reason, as text (secrets redacted, bounded). */
   readonly reason?: string;
+  /**
+   * Whether a request may have reached the server before the abort: `false` only when every
+   * request was provably never sent (or none was started).
+   */
+  readonly sent: boolean;
+  /** `connect` only: the callee, as given. */
+  readonly to?: string;
+  /** `connect` only: the callee's business-scoped user id, as given. */
+  readonly recipient?: string;
+  /** `connect` only: the correlation value the call's webhooks will carry. */
+  readonly bizOpaqueCallbackData?: string;
   readonly retryable: false;
 }
 
 /**
- * A `connect` whose outcome is unknown: it may have placed the call (timeout or reset after
- * sending, or an unreadable success). The Graph API has no idempotency key, so wacall does not
- * retry it; settle it from the webhooks, by `bizOpaqueCallbackData`.
+ * The response body was larger than `maxResponseBytes`: the client stopped reading at the limit
+ * and dropped the connection. Not retried (the same request would get the same answer). On
+ * `connect` this is an {@link OutcomeUnknown} with cause `response-too-large` instead.
+ */
+export interface ResponseTooLarge extends AttemptInfo {
+  readonly _tag: "ResponseTooLarge";
+  readonly category: "transport";
+  /** The limit in bytes (`maxResponseBytes`). */
+  readonly limitBytes: number;
+  /** The HTTP status of the oversized response. */
+  readonly httpStatus: number;
+  readonly message: string;
+  readonly retryable: false;
+}
+
+/**
+ * The server answered with a redirect (3xx, or an opaque redirect), which the client never
+ * follows: the Graph API does not redirect, so a redirect means something in between is not the
+ * API. Not retried. On `connect` this is an {@link OutcomeUnknown} with cause `redirect` instead.
+ */
+export interface UnexpectedRedirect extends AttemptInfo {
+  readonly _tag: "UnexpectedRedirect";
+  readonly category: "transport";
+  /** The status (0 for an opaque redirect, whose status the runtime hides). */
+  readonly httpStatus: number;
+  /** The `Location` header, when readable (secrets redacted, bounded). */
+  readonly location?: string;
+  readonly message: string;
+  readonly retryable: false;
+}
+
+/**
+ * A `connect` whose outcome is unknown: it may have placed the call. The Graph API has no
+ * idempotency key, so wacall does not retry it; settle it from the webhooks, by
+ * `bizOpaqueCallbackData`. Causes:
+ * - `timeout`: no answer in time after sending;
+ * - `reset`: the connection failed after the request may have left;
+ * - `unreadable-response`: an answer that is neither a success nor a Graph error;
+ * - `server-error`: a Graph error that does not prove the call was not placed (codes 1, 2,
+ *   131000, 131016, any 5xx that is not throttling); the decoded error is in `error`;
+ * - `redirect`: a 3xx answer (never followed);
+ * - `response-too-large`: an answer over `maxResponseBytes`.
  */
 export interface OutcomeUnknown extends AttemptInfo {
   readonly _tag: "OutcomeUnknown";
   readonly category: "transport";
-  readonly cause: "timeout" | "reset" | "unreadable-response";
+  readonly cause: "timeout" | "reset" | "unreadable-response" | "server-error" | "redirect" | "response-too-large";
+  /** The decoded answer, when there was one (`server-error`, `unreadable-response`). */
+  readonly error?: GraphError;
+  /** The HTTP status, when there was an answer. */
+  readonly httpStatus?: number;
   readonly to?: string;
   readonly recipient?: string;
   readonly bizOpaqueCallbackData?: string;
@@ -85,7 +143,7 @@ export interface OutcomeUnknown extends AttemptInfo {
 }
 
 /** Transport failures of any operation. */
-export type TransportError = NetworkError | Timeout | Aborted;
+export type TransportError = NetworkError | Timeout | Aborted | ResponseTooLarge | UnexpectedRedirect;
 
 /** A decoded API error of operation `O`, with the attempt history. */
 export type ApiErrorOf<O extends Operation> = GraphErrorOf<O> & AttemptInfo;

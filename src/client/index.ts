@@ -13,8 +13,10 @@ export type {
   InvalidInput,
   NetworkError,
   OutcomeUnknown,
+  ResponseTooLarge,
   Timeout,
   TransportError,
+  UnexpectedRedirect,
 } from "./errors.js";
 export {
   sdpAnswer,

@@ -8,7 +8,7 @@ import { err, errAsync, ok, okAsync, type Result, type ResultAsync } from "never
 import type { CallId, CallPermissions, MessageId } from "../response.js";
 import type { CallConnect, CallEvent } from "../webhook/events.js";
 import type { CallingClient } from "./client.js";
-import type { ClientErrorOf, OutcomeUnknown } from "./errors.js";
+import type { Aborted, ClientErrorOf, OutcomeUnknown } from "./errors.js";
 import type { SdpAnswer } from "./types.js";
 
 /** Where a user's call permission stands after {@link ensureCallPermission}. */
@@ -139,13 +139,17 @@ export type Settlement =
  * terminate event with the same `bizOpaqueCallbackData` (and recipient) proves the call was
  * placed. Without such an event it is still unknown; Meta's webhooks usually arrive within
  * seconds, so wait a little before calling again. Give every connect a unique
- * `bizOpaqueCallbackData` to make this possible.
+ * `bizOpaqueCallbackData` to make this possible. A `connect` that ended in `Aborted` with
+ * `sent: true` is settled the same way.
  *
  * @example
  * const s = settleOutcomeUnknown(outcome, eventsSince);
  * if (s.isOk()) console.log("placed after all:", s.value.callId);
  */
-export function settleOutcomeUnknown(outcome: OutcomeUnknown, events: Iterable<CallEvent>): Result<Extract<Settlement, { _tag: "CallPlaced" }>, Extract<Settlement, { _tag: "StillUnknown" }>> {
+export function settleOutcomeUnknown(
+  outcome: OutcomeUnknown | Aborted,
+  events: Iterable<CallEvent>,
+): Result<Extract<Settlement, { _tag: "CallPlaced" }>, Extract<Settlement, { _tag: "StillUnknown" }>> {
   const key = outcome.bizOpaqueCallbackData;
   if (key === undefined) return err({ _tag: "StillUnknown", reason: "no-correlation-data" });
   let found: Extract<Settlement, { _tag: "CallPlaced" }> | undefined;

@@ -20,13 +20,44 @@ const ymd = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 const MAX_OPAQUE = 512;
 const MAX_SDP = 64 * 1024;
 
-function canParseUrl(text: string): boolean {
+/** Why a base URL cannot be used, or `undefined`. The URL itself is never echoed. */
+function baseUrlProblem(text: string): string | undefined {
+  if (!/^https?:\/\/[^\s/]+/.test(text)) return "must be an http(s) URL";
   try {
-    return new URL(text).protocol.startsWith("http");
+    const url = new URL(text);
+    if (!url.protocol.startsWith("http")) return "must be an http(s) URL";
+    if (url.username !== "" || url.password !== "") return "must not carry credentials (user:password@)";
+    if (url.search !== "" || url.hash !== "") return "must not carry a query or a fragment";
+    return undefined;
   } catch {
-    return false;
+    return "must be an http(s) URL";
   }
 }
+
+/** Whether a text holds a control character (C0, DEL, C1) or a lone surrogate. One linear pass. */
+function hasUnsafeChar(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return true;
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (!(next >= 0xdc00 && next <= 0xdfff)) return true;
+      i++;
+    } else if (c >= 0xdc00 && c <= 0xdfff) return true;
+  }
+  return false;
+}
+
+/** Whether a text can go in an HTTP header value as is: visible ASCII only (no CR, LF, NUL, space). */
+function isHeaderToken(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x21 || c > 0x7e) return false;
+  }
+  return true;
+}
+
+const MAX_TOKEN = 8192;
 
 function first(...checks: (() => Check)[]): Check {
   for (const c of checks) {
@@ -53,6 +84,7 @@ function opaque(value: unknown): Check {
   if (value === undefined) return undefined;
   if (typeof value !== "string") return problem("bizOpaqueCallbackData", "must be a string");
   if (value.length > MAX_OPAQUE) return problem("bizOpaqueCallbackData", `is ${value.length} characters; at most ${MAX_OPAQUE} are allowed`);
+  if (hasUnsafeChar(value)) return problem("bizOpaqueCallbackData", "must not contain control characters (CR, LF, …) or unpaired surrogates");
   return undefined;
 }
 
@@ -91,11 +123,13 @@ function settings(s: CallingSettingsUpdate): Check {
       if (!isObject(h) || !Array.isArray(h.weeklyOperatingHours)) return problem("callHours", "expected status, timezoneId and weeklyOperatingHours");
       if (typeof h.timezoneId !== "string" || h.timezoneId === "") return problem("callHours.timezoneId", "is required");
       for (const [i, w] of h.weeklyOperatingHours.entries()) {
+        if (!isObject(w) || typeof w.openTime !== "string" || typeof w.closeTime !== "string") return problem(`callHours.weeklyOperatingHours[${i}]`, "expected dayOfWeek, openTime and closeTime");
         if (!hhmm.test(w.openTime) || !hhmm.test(w.closeTime)) return problem(`callHours.weeklyOperatingHours[${i}]`, "times are HHMM (0000-2359)");
         if (w.openTime >= w.closeTime) return problem(`callHours.weeklyOperatingHours[${i}]`, "openTime must be before closeTime");
       }
       const holidays: readonly HolidayHours[] = Array.isArray(h.holidaySchedule) ? h.holidaySchedule : [];
       for (const [i, d] of holidays.entries()) {
+        if (!isObject(d) || typeof d.date !== "string" || typeof d.startTime !== "string" || typeof d.endTime !== "string") return problem(`callHours.holidaySchedule[${i}]`, "expected date, startTime and endTime");
         if (!ymd.test(d.date)) return problem(`callHours.holidaySchedule[${i}].date`, "is YYYY-MM-DD");
         if (!hhmm.test(d.startTime) || !hhmm.test(d.endTime)) return problem(`callHours.holidaySchedule[${i}]`, "times are HHMM (0000-2359)");
       }
@@ -125,8 +159,10 @@ export const validate = {
   options: (o: {
     readonly accessToken: unknown;
     readonly phoneNumberId: unknown;
-    readonly baseUrl: string;
+    readonly baseUrl: unknown;
+    readonly apiVersion: unknown;
     readonly timeoutMs: number;
+    readonly maxResponseBytes: number;
     readonly maxAttempts: number;
     readonly baseDelayMs: number;
     readonly maxDelayMs: number;
@@ -134,12 +170,19 @@ export const validate = {
     readonly hasFetch: boolean;
   }): Check => {
     if (typeof o.accessToken !== "string" || o.accessToken.trim() === "") return problem("accessToken", "is required");
+    // Never echo the token: a message about it says what is wrong, not what it is.
+    if (o.accessToken.length > MAX_TOKEN) return problem("accessToken", `is longer than ${MAX_TOKEN} characters`);
+    if (!isHeaderToken(o.accessToken)) return problem("accessToken", "contains characters that cannot be sent in an HTTP header (CR, LF, spaces, non-ASCII)");
     if (typeof o.phoneNumberId !== "string" || !/^\d{1,32}$/.test(o.phoneNumberId)) return problem("phoneNumberId", "is the number's numeric id");
-    if (!/^https?:\/\/[^\s/]+/.test(o.baseUrl) || !canParseUrl(o.baseUrl)) return problem("baseUrl", "must be an http(s) URL");
+    if (typeof o.apiVersion !== "string" || !/^v\d{1,4}(\.\d{1,4})?$/.test(o.apiVersion)) return problem("apiVersion", "is a Graph API version such as v23.0");
+    if (typeof o.baseUrl !== "string") return problem("baseUrl", "must be an http(s) URL");
+    const urlProblem = baseUrlProblem(o.baseUrl);
+    if (urlProblem !== undefined) return problem("baseUrl", urlProblem);
     if (!o.hasFetch) return problem("fetch", "no fetch implementation is available; pass one");
     const positive = (field: string, v: number, min: number) => (Number.isFinite(v) && v >= min ? undefined : problem(field, `must be a number >= ${min}`));
     return first(
       () => positive("timeoutMs", o.timeoutMs, 1),
+      () => positive("maxResponseBytes", o.maxResponseBytes, 1),
       () => positive("retry.maxAttempts", o.maxAttempts, 1),
       () => positive("retry.baseDelayMs", o.baseDelayMs, 0),
       () => positive("retry.maxDelayMs", o.maxDelayMs, 0),

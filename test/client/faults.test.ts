@@ -78,12 +78,23 @@ const matrix: { name: string; fault: Fault; times?: number; expect: (op: Operati
     fault: { kind: "rate-limit", retryAfterSeconds: 3600 },
     expect: () => ({ tag: "ThroughputLimit", attempts: 1, extra: { httpStatus: 429 } }),
   },
-  { name: "a transient 131000 once", fault: { kind: "error", code: 131000, status: 500 }, expect: () => ({ ok: true, attempts: 2 }) },
+  {
+    // A 5xx does not prove the call was not placed: connect is not sent again.
+    name: "a transient 131000 once",
+    fault: { kind: "error", code: 131000, status: 500 },
+    expect: (op) =>
+      op === "connect"
+        ? { tag: "OutcomeUnknown", attempts: 1, extra: { cause: "server-error", httpStatus: 500, error: expect.objectContaining({ _tag: "SomethingWentWrong", code: 131000 }) } }
+        : { ok: true, attempts: 2 },
+  },
   {
     name: "a transient 131000 every time",
     fault: { kind: "error", code: 131000, status: 500 },
     times: 10,
-    expect: () => ({ tag: "SomethingWentWrong", attempts: 3 }),
+    expect: (op) =>
+      op === "connect"
+        ? { tag: "OutcomeUnknown", attempts: 1, extra: { cause: "server-error", bizOpaqueCallbackData: "ticket-7" } }
+        : { tag: "SomethingWentWrong", attempts: 3 },
   },
 ];
 

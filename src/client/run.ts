@@ -1,0 +1,227 @@
+/**
+ * One call of the client: attempts, retries, waits and the error values they end in. Every
+ * ending is a value; `connect` is sent again only when the answer or the failure proves the call
+ * was not placed.
+ *
+ * @module
+ */
+import { err, ok, type Result } from "neverthrow";
+import type { Operation } from "../catalog.js";
+import type { GraphError } from "../errors.js";
+import type { Scrubber } from "../internal/redact.js";
+import { decodeCallingResponse, type SuccessOf } from "../response.js";
+import type { Clock } from "../retry.js";
+import type { Aborted, AttemptRecord, ClientErrorOf, NetworkError, OutcomeUnknown, ResponseTooLarge, Timeout, UnexpectedRedirect } from "./errors.js";
+import type { Request } from "./requests.js";
+import { scrubError, scrubSuccess } from "./scrub.js";
+import { attempt, isAborted, reasonOf, sleep, type Prepared } from "./transport.js";
+
+/** The client's settings, read once from the options and checked. */
+export interface Settings {
+  readonly accessToken: string;
+  readonly phoneNumberId: string;
+  readonly baseUrl: string;
+  readonly apiVersion: string;
+  readonly timeoutMs: number;
+  readonly maxAttempts: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly deadlineMs: number;
+  readonly maxResponseBytes: number;
+  /** Total: a clock that throws or returns a non-number falls back to `Date.now`. */
+  readonly clock: Clock;
+  /** Total: a random source that throws or leaves [0, 1) falls back to 0.5. */
+  readonly random: () => number;
+  readonly fetch: (url: string, init: RequestInit) => unknown;
+  readonly scrub: Scrubber;
+}
+
+const now = (): number => (typeof performance !== "undefined" ? performance.now() : Date.now());
+
+/** The URL and headers of a request. Throws only on a bug (the settings are checked). */
+export function prepare(s: Settings, req: Request): Prepared {
+  const url = new URL(`${s.baseUrl}/${s.apiVersion}/${encodeURIComponent(s.phoneNumberId)}/${req.path}`);
+  for (const [k, v] of Object.entries(req.query ?? {})) url.searchParams.set(k, v);
+  return {
+    url: url.toString(),
+    method: req.method,
+    headers: { authorization: `Bearer ${s.accessToken}`, ...(req.body !== undefined && { "content-type": "application/json" }) },
+    ...(req.body !== undefined && { body: JSON.stringify(req.body) }),
+  };
+}
+
+/**
+ * Whether a decoded error on `connect` proves the call was not placed: throttling and capacity
+ * answers (catalog category `limit`, or HTTP 429) and definite refusals (a 4xx error the catalog
+ * does not mark retryable). Everything else (codes 1, 2, 131000, 131016, any other 5xx, an
+ * unreadable answer) may come after the call was placed.
+ */
+function provesNotPlaced(e: GraphError, status: number): boolean {
+  if (e._tag === "MalformedResponse") return e.reason === "success-false" || (status >= 300 && status < 500 && status !== 408);
+  if (e.category === "limit" || status === 429) return true;
+  return status < 500 && status !== 408 && !e.retryable;
+}
+
+/** Runs one call to its end. Never rejects (a bug would still be caught by the caller). */
+export async function run<O extends Operation>(s: Settings, operation: O, req: Request, signal: AbortSignal | undefined): Promise<Result<SuccessOf<O>, ClientErrorOf<O>>> {
+  const started = now();
+  const deadline = started + s.deadlineMs;
+  const history: AttemptRecord[] = [];
+  const isConnect = operation === "connect";
+  const prepared = prepare(s, req);
+  /** Whether a request may have reached the server (not every attempt was provably unsent). */
+  let maySent = false;
+
+  const elapsed = () => Math.round(now() - started);
+  const info = () => ({ operation, attempts: history.length, elapsedMs: elapsed(), history: [...history] });
+  const record = (outcome: string, httpStatus?: number) =>
+    history.push({ attempt: history.length + 1, outcome, ...(httpStatus !== undefined && { httpStatus }), elapsedMs: elapsed() });
+  const fail = (e: ClientErrorOf<O>) => err<SuccessOf<O>, ClientErrorOf<O>>(scrubError(e, s.scrub));
+  const correlation = () => ({
+    ...(req.connect?.to !== undefined && { to: req.connect.to }),
+    ...(req.connect?.recipient !== undefined && { recipient: req.connect.recipient }),
+    ...(req.connect?.bizOpaqueCallbackData !== undefined && { bizOpaqueCallbackData: req.connect.bizOpaqueCallbackData }),
+  });
+  const timeoutError = (scope: "attempt" | "deadline"): Timeout => ({
+    _tag: "Timeout",
+    category: "transport",
+    scope,
+    message: scope === "deadline" ? `No answer within the ${s.deadlineMs} ms deadline` : `No answer within ${s.timeoutMs} ms`,
+    retryable: true,
+    ...info(),
+  });
+  const aborted = (reason: string | undefined): Aborted => ({
+    _tag: "Aborted",
+    category: "transport",
+    message: maySent ? "The call was aborted by its signal after a request was sent" : "The call was aborted by its signal",
+    ...(reason !== undefined && { reason }),
+    sent: maySent,
+    ...correlation(),
+    retryable: false,
+    ...info(),
+  });
+  const unknownOutcome = (cause: OutcomeUnknown["cause"], extra: { error?: GraphError; httpStatus?: number } = {}): OutcomeUnknown => ({
+    _tag: "OutcomeUnknown",
+    category: "transport",
+    cause,
+    ...(extra.error !== undefined && { error: extra.error }),
+    ...(extra.httpStatus !== undefined && { httpStatus: extra.httpStatus }),
+    ...correlation(),
+    message: "connect may or may not have placed the call; it is not retried (settle it from the webhooks)",
+    retryable: false,
+    ...info(),
+  });
+  const networkError = (httpStatus: number | undefined, code: string | undefined, notSent: boolean, message: string, retryable = true): NetworkError => ({
+    _tag: "NetworkError",
+    category: "transport",
+    ...(code !== undefined && { errorCode: code }),
+    notSent,
+    message: httpStatus === undefined ? message : `${message} (HTTP ${httpStatus})`,
+    retryable,
+    ...info(),
+  });
+  const tooLarge = (httpStatus: number): ResponseTooLarge => ({
+    _tag: "ResponseTooLarge",
+    category: "transport",
+    limitBytes: s.maxResponseBytes,
+    httpStatus,
+    message: `The response body is larger than ${s.maxResponseBytes} bytes; it was not read`,
+    retryable: false,
+    ...info(),
+  });
+  const redirect = (httpStatus: number, location: string | undefined): UnexpectedRedirect => ({
+    _tag: "UnexpectedRedirect",
+    category: "transport",
+    httpStatus,
+    ...(location !== undefined && { location }),
+    message: `The server answered with a redirect (HTTP ${httpStatus}); redirects are never followed`,
+    retryable: false,
+    ...info(),
+  });
+
+  /** Waits before the next attempt, unless the deadline or the signal forbids it. */
+  const backoff = async (retryAt: Date | undefined): Promise<"go" | "deadline" | "aborted"> => {
+    const n = history.length;
+    const wait = retryAt !== undefined ? Math.max(0, retryAt.getTime() - s.clock()) : s.random() * Math.min(s.maxDelayMs, s.baseDelayMs * 2 ** (n - 1));
+    if (!Number.isFinite(wait) || now() + wait >= deadline) return "deadline";
+    return (await sleep(wait, signal)) ? "go" : "aborted";
+  };
+
+  for (;;) {
+    if (isAborted(signal)) return fail(aborted(reasonOf(signal, s.scrub)));
+    const remaining = deadline - now();
+    if (remaining <= 0) return fail(timeoutError("deadline"));
+    const perAttempt = Math.min(s.timeoutMs, remaining);
+    let sentNow = false;
+    const out = await attempt(prepared, {
+      fetch: s.fetch,
+      timeoutMs: perAttempt,
+      maxResponseBytes: s.maxResponseBytes,
+      scrub: s.scrub,
+      signal,
+      onSend: () => {
+        sentNow = true;
+      },
+    });
+    // An attempt may have reached the server unless it failed in a way that proves otherwise.
+    if (sentNow && !(out.kind === "network" && out.notSent)) maySent = true;
+    const last = history.length + 1 >= s.maxAttempts;
+    let retryAt: Date | undefined;
+    let pending: ClientErrorOf<O>;
+
+    switch (out.kind) {
+      case "aborted":
+        record("Aborted");
+        return fail(aborted(out.reason));
+      case "timeout":
+        record("Timeout");
+        if (isConnect) return fail(unknownOutcome("timeout") as ClientErrorOf<O>);
+        pending = timeoutError(perAttempt < s.timeoutMs ? "deadline" : "attempt");
+        break;
+      case "unreadable":
+        record("UnreadableBody", out.status);
+        if (isConnect) return fail(unknownOutcome("reset", { httpStatus: out.status }) as ClientErrorOf<O>);
+        pending = networkError(out.status, undefined, false, "The connection failed while reading the response");
+        break;
+      case "not-a-response":
+        record("NotAResponse");
+        if (isConnect) return fail(unknownOutcome("unreadable-response") as ClientErrorOf<O>);
+        return fail(networkError(undefined, undefined, false, "fetch did not return a Response", false));
+      case "redirect":
+        record("UnexpectedRedirect", out.status);
+        if (isConnect) return fail(unknownOutcome("redirect", { httpStatus: out.status }) as ClientErrorOf<O>);
+        return fail(redirect(out.status, out.location));
+      case "too-large":
+        record("ResponseTooLarge", out.status);
+        if (isConnect) return fail(unknownOutcome("response-too-large", { httpStatus: out.status }) as ClientErrorOf<O>);
+        return fail(tooLarge(out.status));
+      case "network":
+        record(`NetworkError${out.code === undefined ? "" : ` ${out.code}`}`);
+        if (isConnect && !out.notSent) return fail(unknownOutcome("reset") as ClientErrorOf<O>);
+        pending = networkError(undefined, out.code, out.notSent, out.message);
+        break;
+      case "response": {
+        const decodeOptions = { clock: s.clock, secrets: [s.accessToken] };
+        const decoded = decodeCallingResponse(operation, { status: out.status, body: out.text, headers: out.headers }, decodeOptions);
+        if (decoded.isOk()) {
+          record("ok", out.status);
+          return ok(scrubSuccess(decoded.value, s.scrub));
+        }
+        const e: GraphError = decoded.error;
+        record(e._tag, out.status);
+        if (isConnect && !provesNotPlaced(e, out.status)) {
+          const cause = e._tag === "MalformedResponse" ? "unreadable-response" : "server-error";
+          return fail(unknownOutcome(cause, { error: e, httpStatus: out.status }) as ClientErrorOf<O>);
+        }
+        retryAt = e.retryAt;
+        pending = { ...e, ...info() } as ClientErrorOf<O>;
+        if (!e.retryable) return fail(pending);
+        break;
+      }
+    }
+    if (last) return fail(pending);
+    const go = await backoff(retryAt);
+    if (go === "aborted") return fail(aborted(reasonOf(signal, s.scrub)));
+    if (go === "deadline") return fail(pending);
+  }
+}
