@@ -218,6 +218,12 @@ function decodeSettings(body: Dict): CallingSettings | undefined {
   };
 }
 
+const MAX_ID = 1024;
+
+function anyId(value: unknown): Result<unknown, string> {
+  return typeof value === "string" && value.trim() !== "" && value.length <= MAX_ID ? ok(value) : err("expected a non-empty id");
+}
+
 function firstId(list: unknown, check: (v: unknown) => Result<unknown, string>): unknown {
   if (!Array.isArray(list) || !isDict(list[0])) return undefined;
   const id = own(list[0], "id");
@@ -227,7 +233,9 @@ function firstId(list: unknown, check: (v: unknown) => Result<unknown, string>):
 function decodeSuccess(operation: Operation, body: Dict): SuccessOf<Operation> | undefined {
   switch (operation) {
     case "connect":
-      return firstId(own(body, "calls"), asCallId) as CallId | undefined;
+      // A 2xx connect placed the call: its id is taken whatever its format, so a change of
+      // Meta's id scheme cannot turn a placed call into a failure (and a retry into a second call).
+      return firstId(own(body, "calls"), anyId) as CallId | undefined;
     case "send_call_permission_request":
       return firstId(own(body, "messages"), asMessageId) as MessageId | undefined;
     case "get_call_permissions":

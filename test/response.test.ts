@@ -12,8 +12,6 @@ describe("decodeCallingResponse", () => {
   it("connect: a 2xx body without a call id is an error", () => {
     const r = decodeCallingResponse("connect", { status: 200, body: { messaging_product: "whatsapp", calls: [] } });
     expect(r._unsafeUnwrapErr()).toMatchObject({ _tag: "MalformedResponse", reason: "unexpected-success-shape", httpStatus: 200 });
-    const bad = decodeCallingResponse("connect", { status: 200, body: { calls: [{ id: "not-a-call-id" }] } });
-    expect(bad._unsafeUnwrapErr()).toMatchObject({ reason: "unexpected-success-shape" });
   });
   it.each(["pre_accept", "accept", "reject", "terminate", "update_settings"] as const)("%s: success true (with or without messaging_product)", (op) => {
     expect(decodeCallingResponse(op, { status: 200, body: '{"messaging_product":"whatsapp","success":true}' })._unsafeUnwrap()).toEqual({ success: true });
@@ -108,5 +106,21 @@ describe("per-operation errors", () => {
     expect(r._unsafeUnwrapErr()).toMatchObject({ _tag: "UnknownCallingError", code: 138009, message: "(#138009) limit", httpStatus: 400 });
     const c = decodeCallingResponse("connect", { status: 401, body: { error: { code: 138006 } } });
     expect(c._unsafeUnwrapErr()._tag).toBe("CallPermissionNotFound");
+  });
+});
+
+describe("a 2xx connect is decided by its status, not by the id's format", () => {
+  it("a call id in another format is still the placed call", () => {
+    for (const id of ["HBgLMTIzNDU2Nzg5MA", "call:123", "wacid2.x"]) {
+      const r = decodeCallingResponse("connect", { status: 200, body: { messaging_product: "whatsapp", calls: [{ id }] } });
+      expect(r._unsafeUnwrap()).toBe(id);
+    }
+  });
+
+  it("an empty, blank or missing id is still not a success", () => {
+    for (const calls of [[{ id: "" }], [{ id: "  " }], [{}], [], [{ id: 5 }]]) {
+      const r = decodeCallingResponse("connect", { status: 200, body: { calls } });
+      expect(r.isErr() && r.error._tag).toBe("MalformedResponse");
+    }
   });
 });
