@@ -5,6 +5,7 @@
  * @module
  */
 import { err, errAsync, ok, ResultAsync, type Result } from "neverthrow";
+import { guard } from "../internal/guard.js";
 
 /** Why a signature did not verify. */
 export type SignatureError =
@@ -36,7 +37,7 @@ function hexToBytes(hex: string): Bytes {
 
 /** Parses `sha256=<64 hex digits>`. */
 export function parseSignatureHeader(header: string | null | undefined): Result<Bytes, SignatureError> {
-  if (header === undefined || header === null || header.trim() === "") {
+  if (typeof header !== "string" || header.trim() === "") {
     return err({ _tag: "MissingSignature", message: "The X-Hub-Signature-256 header is missing" });
   }
   const m = /^\s*([A-Za-z0-9-]+)=([^\s]*)\s*$/.exec(header);
@@ -54,8 +55,26 @@ function isRaw(body: unknown): body is RawBody {
   return typeof body === "string" || body instanceof Uint8Array || body instanceof ArrayBuffer;
 }
 
+/** Imported HMAC keys by secret: importing costs more than hashing a small body. */
+const keys = new Map<string, Promise<CryptoKey>>();
+/** Secrets whose key is kept; beyond it the cache starts over (a rotation adds one or two). */
+const MAX_CACHED_KEYS = 16;
+
+function hmacKey(secret: string): Promise<CryptoKey> {
+  const cached = keys.get(secret);
+  if (cached !== undefined) return cached;
+  if (keys.size >= MAX_CACHED_KEYS) keys.clear();
+  const key = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+  keys.set(secret, key);
+  // A failed import is not kept: the next call tries again.
+  key.catch(() => {
+    if (keys.get(secret) === key) keys.delete(secret);
+  });
+  return key;
+}
+
 async function matches(secret: string, body: Bytes, signature: Bytes): Promise<boolean> {
-  const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+  const key = await hmacKey(secret);
   // subtle.verify compares in constant time.
   return crypto.subtle.verify("HMAC", key, signature, body);
 }
@@ -75,16 +94,19 @@ export function verifySignature(
   signatureHeader: string | null | undefined,
   appSecret: string | readonly string[],
 ): ResultAsync<void, SignatureError> {
-  const secrets = (typeof appSecret === "string" ? [appSecret] : appSecret).filter((s) => typeof s === "string" && s !== "");
+  const secrets = guard(
+    () => (typeof appSecret === "string" ? [appSecret] : Array.isArray(appSecret) ? (appSecret as readonly unknown[]) : []).filter((s): s is string => typeof s === "string" && s !== ""),
+    () => [],
+  );
   if (secrets.length === 0) return errAsync<void, SignatureError>({ _tag: "NoSecretConfigured", message: "No app secret is configured" });
-  if (!isRaw(rawBody)) {
+  if (!guard(() => isRaw(rawBody), () => false)) {
     const e: SignatureError = { _tag: "BodyNotRaw", message: "Pass the raw body (string or bytes) as received, not a parsed object" };
     return errAsync<void, SignatureError>(e);
   }
   const parsed = parseSignatureHeader(signatureHeader);
   if (parsed.isErr()) return errAsync<void, SignatureError>(parsed.error);
-  const bytes = toBytes(rawBody);
   const check = async (): Promise<Result<void, SignatureError>> => {
+    const bytes = toBytes(rawBody as RawBody);
     for (const secret of secrets) {
       if (await matches(secret, bytes, parsed.value)) return ok(undefined);
     }
@@ -100,7 +122,7 @@ export function verifySignature(
  * await signBody('{"object":"whatsapp_business_account"}', "secret"); // "sha256=…"
  */
 export async function signBody(rawBody: RawBody, appSecret: string): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", encoder.encode(appSecret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const key = await hmacKey(appSecret);
   const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, toBytes(rawBody)));
   return `sha256=${Array.from(mac, (b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
