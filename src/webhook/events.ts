@@ -5,29 +5,20 @@
  * @module
  */
 import { err, ok, type Result } from "neverthrow";
-import { decodeGraphError } from "../decode.js";
 import type { GraphError } from "../errors.js";
-import { bytesToText, isDict, own, parseJson, type Dict } from "../internal/json.js";
-import { redact, redactDeep } from "../internal/redact.js";
+import { guard } from "../internal/guard.js";
+import { bytesToText, parseJson } from "../internal/json.js";
+import { makeScrubber } from "../internal/redact.js";
+import { decodeDelivery, describeKind, isObject, readOwn } from "./items.js";
+import type { WebhookSession } from "./session.js";
+
+export type { WebhookSession } from "./session.js";
 
 /** Where the call came from, as the business number sees it. */
 export type Metadata = { readonly phoneNumberId: string; readonly displayPhoneNumber?: string };
 
-/**
- * An SDP offer or answer carried by a connect webhook. `sdp` is the full text (apply it to your
- * peer connection); `JSON.stringify` prints it with the ICE credentials redacted.
- */
-export interface WebhookSession {
-  readonly sdpType: "offer" | "answer";
-  readonly sdp: string;
-  toJSON(): { readonly sdpType: "offer" | "answer"; readonly sdp: string };
-}
-
-function session(sdpType: "offer" | "answer", sdp: string): WebhookSession {
-  return { sdpType, sdp, toJSON: () => ({ sdpType, sdp: redact(sdp) }) };
-}
-
-interface CallFields {
+/** Fields every call event shares. */
+export interface CallFields {
   readonly callId: string;
   readonly from?: string;
   readonly to?: string;
@@ -37,7 +28,7 @@ interface CallFields {
   readonly timestamp?: Date;
   readonly bizOpaqueCallbackData?: string;
   readonly metadata: Metadata;
-  /** The call object as delivered, unknown fields included (SDP ICE credentials redacted). */
+  /** The call object as delivered, unknown fields included: redacted, bounded, JSON-safe. */
   readonly raw: unknown;
 }
 
@@ -72,6 +63,7 @@ export interface CallStatus {
   readonly recipientId?: string;
   readonly bizOpaqueCallbackData?: string;
   readonly metadata: Metadata;
+  /** The status object as delivered: redacted, bounded, JSON-safe. */
   readonly raw: unknown;
 }
 
@@ -88,6 +80,7 @@ export interface CallPermissionReply {
   readonly expiresAt?: Date;
   readonly responseSource?: "user_action" | "automatic" | "UNKNOWN";
   readonly metadata: Metadata;
+  /** The message object as delivered: redacted, bounded, JSON-safe. */
   readonly raw: unknown;
 }
 
@@ -110,215 +103,64 @@ export interface UnknownChange {
 /** Every event a calls webhook delivery can hold. */
 export type CallEvent = CallConnect | CallTerminate | CallStatus | CallPermissionReply | UnknownCallEvent | UnknownChange;
 
-/** Why a delivery could not be decoded. `path` is a JSON path such as `$.entry[0].changes`. */
+/**
+ * Why a delivery as a whole could not be decoded. `path` is a JSON path such as `$.entry`.
+ * `MalformedDelivery` from {@link decodeWebhook} also stands for the first malformed item.
+ */
 export type WebhookDecodeError =
   | { readonly _tag: "InvalidJson"; readonly path: "$"; readonly message: string }
   | { readonly _tag: "NotAWhatsAppWebhook"; readonly path: string; readonly message: string }
   | { readonly _tag: "MalformedDelivery"; readonly path: string; readonly message: string };
 
-type Problem = { readonly path: string; readonly message: string };
-
-/** Collects the first structural problem of a delivery; decoding stops adding events after it. */
-interface Ctx {
-  problem?: Problem;
+/** One item of a delivery that could not be decoded, with its JSON path (`$.entry[0].changes[1].value.calls[0].id`). */
+export interface WebhookItemProblem {
+  readonly _tag: "MalformedItem";
+  readonly path: string;
+  readonly message: string;
 }
 
-function fail(ctx: Ctx, path: string, message: string): undefined {
-  ctx.problem ??= { path, message };
-  return undefined;
+/** A decoded delivery: the events that could be read, and the items that could not. */
+export interface WebhookItems {
+  readonly events: CallEvent[];
+  readonly problems: readonly WebhookItemProblem[];
 }
 
-const str = (v: unknown): string | undefined => (typeof v === "string" ? v : typeof v === "number" && Number.isFinite(v) ? String(v) : undefined);
-
-function seconds(v: unknown): Date | undefined {
-  const n = typeof v === "number" ? v : typeof v === "string" && /^\s*\d+(\.\d+)?\s*$/.test(v) ? Number(v) : Number.NaN;
-  if (!Number.isFinite(n)) return undefined;
-  const d = new Date(n * 1000);
-  return Number.isNaN(d.getTime()) ? undefined : d;
-}
-
-function oneOf<T extends string>(v: unknown, allowed: readonly T[]): T | "UNKNOWN" {
-  const up = typeof v === "string" ? v.toUpperCase() : "";
-  return (allowed as readonly string[]).includes(up) ? (up as T) : "UNKNOWN";
-}
-
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
-}
-
-function list(ctx: Ctx, parent: Dict, key: string, path: string, required: boolean): readonly unknown[] {
-  const v = own(parent, key);
-  if (v === undefined && !required) return [];
-  if (!Array.isArray(v)) return fail(ctx, `${path}.${key}`, "expected an array") ?? [];
-  return v;
-}
-
-function object(ctx: Ctx, v: unknown, path: string): Dict | undefined {
-  return isDict(v) ? v : fail(ctx, path, "expected an object");
-}
-
-function callFields(ctx: Ctx, c: Dict, path: string, metadata: Metadata): CallFields {
-  const id = own(c, "id");
-  const callId = typeof id === "string" && id !== "" ? id : (fail(ctx, `${path}.id`, "expected the call id") ?? "");
-  const rawDirection = str(own(c, "direction"));
-  return {
-    callId,
-    ...optional("from", str(own(c, "from"))),
-    ...optional("to", str(own(c, "to"))),
-    ...(rawDirection !== undefined && { direction: oneOf(rawDirection, ["USER_INITIATED", "BUSINESS_INITIATED"] as const) }),
-    ...optional("rawDirection", rawDirection),
-    ...optional("timestamp", seconds(own(c, "timestamp"))),
-    ...optional("bizOpaqueCallbackData", str(own(c, "biz_opaque_callback_data"))),
-    metadata,
-    raw: redactDeep(c),
-  };
-}
-
-function decodeCall(ctx: Ctx, c: Dict, path: string, metadata: Metadata, value: Dict, errors: readonly GraphError[]): CallEvent {
-  const event = str(own(c, "event")) ?? "";
-  switch (event.toLowerCase()) {
-    case "connect": {
-      const s = own(c, "session");
-      const sdpType = isDict(s) ? own(s, "sdp_type") : undefined;
-      const sdp = isDict(s) ? own(s, "sdp") : undefined;
-      const contacts = own(value, "contacts");
-      const first = Array.isArray(contacts) && isDict(contacts[0]) ? contacts[0] : undefined;
-      const profile = first !== undefined ? own(first, "profile") : undefined;
-      const contact = first === undefined ? undefined : {
-        ...optional("waId", str(own(first, "wa_id"))),
-        ...optional("name", isDict(profile) ? str(own(profile, "name")) : undefined),
-      };
-      return {
-        _tag: "CallConnect",
-        ...callFields(ctx, c, path, metadata),
-        ...((sdpType === "offer" || sdpType === "answer") && typeof sdp === "string" && { session: session(sdpType, sdp) }),
-        ...optional("contact", contact),
-      };
-    }
-    case "terminate": {
-      const rawStatus = str(own(c, "status"));
-      const duration = own(c, "duration");
-      const durationSeconds = typeof duration === "number" ? duration : typeof duration === "string" && /^\d+$/.test(duration) ? Number(duration) : undefined;
-      return {
-        _tag: "CallTerminate",
-        ...callFields(ctx, c, path, metadata),
-        status: oneOf(rawStatus, ["COMPLETED", "FAILED", "REJECTED"] as const),
-        ...optional("rawStatus", rawStatus),
-        ...optional("startTime", seconds(own(c, "start_time"))),
-        ...optional("endTime", seconds(own(c, "end_time"))),
-        ...optional("durationSeconds", durationSeconds),
-        errors,
-      };
-    }
-    default: {
-      const callId = str(own(c, "id"));
-      return { _tag: "UnknownCallEvent", event, ...optional("callId", callId), metadata, raw: redactDeep(c) };
-    }
-  }
-}
-
-function decodeStatus(ctx: Ctx, s: Dict, path: string, metadata: Metadata): CallStatus | undefined {
-  if (str(own(s, "type")) !== "call") return undefined; // message statuses are not calling events
-  const callId = own(s, "id");
-  if (typeof callId !== "string") return fail(ctx, `${path}.id`, "expected the call id");
-  const rawStatus = str(own(s, "status")) ?? "";
-  return {
-    _tag: "CallStatus",
-    callId,
-    status: oneOf(rawStatus, ["RINGING", "ACCEPTED", "REJECTED"] as const),
-    rawStatus,
-    ...optional("timestamp", seconds(own(s, "timestamp"))),
-    ...optional("recipientId", str(own(s, "recipient_id"))),
-    ...optional("bizOpaqueCallbackData", str(own(s, "biz_opaque_callback_data"))),
-    metadata,
-    raw: s,
-  };
-}
-
-function decodeMessage(ctx: Ctx, m: Dict, path: string, metadata: Metadata): CallPermissionReply | undefined {
-  const interactive = own(m, "interactive");
-  const reply = isDict(interactive) ? own(interactive, "call_permission_reply") : undefined;
-  if (reply === undefined) return undefined; // other messages are not calling events
-  const r = object(ctx, reply, `${path}.interactive.call_permission_reply`);
-  const from = str(own(m, "from"));
-  if (r === undefined) return undefined;
-  if (from === undefined) return fail(ctx, `${path}.from`, "expected the sender");
-  const rawResponse = str(own(r, "response")) ?? "";
-  const source = str(own(r, "response_source"));
-  const permanent = own(r, "is_permanent");
-  return {
-    _tag: "CallPermissionReply",
-    from,
-    ...optional("messageId", str(own(m, "id"))),
-    ...optional("timestamp", seconds(own(m, "timestamp"))),
-    response: rawResponse === "accept" || rawResponse === "reject" ? rawResponse : "UNKNOWN",
-    rawResponse,
-    isPermanent: permanent === true || permanent === "true",
-    ...optional("expiresAt", seconds(own(r, "expiration_timestamp"))),
-    ...(source !== undefined && { responseSource: source === "user_action" || source === "automatic" ? source : "UNKNOWN" }),
-    metadata,
-    raw: m,
-  };
-}
-
-function decodeDelivery(ctx: Ctx, body: Dict): CallEvent[] {
-  const events: CallEvent[] = [];
-  const entries = list(ctx, body, "entry", "$", true);
-  entries.forEach((e, i) => {
-    const entryPath = `$.entry[${i}]`;
-    const entry = object(ctx, e, entryPath);
-    if (entry === undefined) return;
-    list(ctx, entry, "changes", entryPath, true).forEach((ch, j) => {
-      const changePath = `${entryPath}.changes[${j}]`;
-      const change = object(ctx, ch, changePath);
-      if (change === undefined) return;
-      const field = str(own(change, "field")) ?? "";
-      const valuePath = `${changePath}.value`;
-      const value = object(ctx, own(change, "value"), valuePath);
-      if (value === undefined) return;
-      if (field !== "calls" && field !== "messages") {
-        events.push({ _tag: "UnknownChange", field, raw: redactDeep(value) });
-        return;
-      }
-      const md = own(value, "metadata");
-      const metadata: Metadata = isDict(md)
-        ? { phoneNumberId: str(own(md, "phone_number_id")) ?? "", ...optional("displayPhoneNumber", str(own(md, "display_phone_number"))) }
-        : { phoneNumberId: "" };
-      const errors = list(ctx, value, "errors", valuePath, false).map((x) => decodeGraphError(x));
-      list(ctx, value, "calls", valuePath, false).forEach((c, k) => {
-        const p = `${valuePath}.calls[${k}]`;
-        const call = object(ctx, c, p);
-        if (call !== undefined) events.push(decodeCall(ctx, call, p, metadata, value, errors));
-      });
-      list(ctx, value, "statuses", valuePath, false).forEach((s, k) => {
-        const p = `${valuePath}.statuses[${k}]`;
-        const st = object(ctx, s, p);
-        const status = st === undefined ? undefined : decodeStatus(ctx, st, p, metadata);
-        if (status !== undefined) events.push(status);
-      });
-      list(ctx, value, "messages", valuePath, false).forEach((m, k) => {
-        const p = `${valuePath}.messages[${k}]`;
-        const msg = object(ctx, m, p);
-        const reply = msg === undefined ? undefined : decodeMessage(ctx, msg, p, metadata);
-        if (reply !== undefined) events.push(reply);
-      });
-    });
-  });
-  return events;
+/** Options of {@link decodeWebhook} and {@link decodeWebhookItems}. */
+export interface DecodeWebhookOptions {
+  /**
+   * Exact secrets (the app secrets, the verify token) to scrub from every event, in any form.
+   * The webhook handler passes its own.
+   */
+  readonly secrets?: readonly string[] | undefined;
 }
 
 /**
- * Decodes a webhook delivery (raw text, bytes or parsed JSON) into its calling events, in
- * delivery order: connects, terminates (with their `errors[]` decoded into `GraphError`s),
- * statuses of calls, and call permission replies. Unknown call events and unknown change fields
- * are returned as `UnknownCallEvent` / `UnknownChange`; message traffic that is not a permission
- * reply is not a calling event and is skipped. A structurally broken delivery is an error with
- * the JSON path of the problem. Never throws.
+ * Decodes a webhook delivery (raw text, bytes or parsed JSON) into the events it holds and the
+ * items it could not read, each with its JSON path: one malformed item does not take the valid
+ * events of the same delivery down with it. Only a delivery that is not JSON, not a WhatsApp
+ * Business Account delivery, or has no `entry` list is an error. Any value is accepted (Proxies,
+ * throwing getters, cycles, BigInts); the work is bounded and never throws.
  *
  * @example
- * decodeWebhook(await request.text()).map((events) => events.filter((e) => e._tag === "CallTerminate"));
+ * decodeWebhookItems(await request.text()).map(({ events, problems }) => {
+ *   for (const p of problems) console.warn(`skipped ${p.path}: ${p.message}`);
+ *   return events;
+ * });
  */
-export function decodeWebhook(body: unknown): Result<CallEvent[], WebhookDecodeError> {
+export function decodeWebhookItems(body: unknown, options: DecodeWebhookOptions = {}): Result<WebhookItems, WebhookDecodeError> {
+  return guard(
+    () => decodeItems(body, options),
+    () => err({ _tag: "MalformedDelivery", path: "$", message: "The delivery could not be read" } as const),
+    err({ _tag: "MalformedDelivery", path: "$", message: "The delivery could not be read" }),
+  );
+}
+
+function decodeItems(body: unknown, options: DecodeWebhookOptions): Result<WebhookItems, WebhookDecodeError> {
+  const secrets = guard(
+    () => (Array.isArray(options.secrets) ? options.secrets.filter((s): s is string => typeof s === "string") : undefined),
+    () => undefined,
+  );
+  const scrub = makeScrubber(secrets);
   let value: unknown = body;
   const text = bytesToText(body);
   if (text !== undefined) {
@@ -326,12 +168,29 @@ export function decodeWebhook(body: unknown): Result<CallEvent[], WebhookDecodeE
     if (!parsed.ok) return err({ _tag: "InvalidJson", path: "$", message: "The delivery is not valid JSON" });
     value = parsed.value;
   }
-  if (!isDict(value)) return err({ _tag: "NotAWhatsAppWebhook", path: "$", message: "expected a JSON object" });
-  const kind = own(value, "object");
+  if (!isObject(value)) return err({ _tag: "NotAWhatsAppWebhook", path: "$", message: "expected a JSON object" });
+  const kind = readOwn(value, "object");
   if (kind !== "whatsapp_business_account") {
-    return err({ _tag: "NotAWhatsAppWebhook", path: "$.object", message: `expected "whatsapp_business_account", got ${(JSON.stringify(kind) ?? "nothing").slice(0, 40)}` });
+    return err({ _tag: "NotAWhatsAppWebhook", path: "$.object", message: `expected "whatsapp_business_account", got ${describeKind(kind, scrub)}` });
   }
-  const ctx: Ctx = {};
-  const events = decodeDelivery(ctx, value);
-  return ctx.problem === undefined ? ok(events) : err({ _tag: "MalformedDelivery", ...ctx.problem });
+  return decodeDelivery(value, scrub, secrets ?? []);
+}
+
+/**
+ * Decodes a webhook delivery (raw text, bytes or parsed JSON) into its calling events, in
+ * delivery order: connects, terminates (with their `errors[]` decoded into `GraphError`s),
+ * statuses of calls, and call permission replies. Unknown call events and unknown change fields
+ * are returned as `UnknownCallEvent` / `UnknownChange`; message traffic that is not a permission
+ * reply is not a calling event and is skipped. Strict: a delivery with a malformed item is a
+ * `MalformedDelivery` error with the item's JSON path; use {@link decodeWebhookItems} to keep the
+ * valid events of such a delivery. Never throws.
+ *
+ * @example
+ * decodeWebhook(await request.text()).map((events) => events.filter((e) => e._tag === "CallTerminate"));
+ */
+export function decodeWebhook(body: unknown, options: DecodeWebhookOptions = {}): Result<CallEvent[], WebhookDecodeError> {
+  return decodeWebhookItems(body, options).andThen(({ events, problems }) => {
+    const first = problems[0];
+    return first === undefined ? ok(events) : err({ _tag: "MalformedDelivery", path: first.path, message: first.message } as const);
+  });
 }

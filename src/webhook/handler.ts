@@ -1,73 +1,40 @@
 /**
  * A webhook endpoint on the Fetch API (`(request: Request) => Promise<Response>`): handshake,
- * signature check, decoding, de-duplication of redelivered events, dispatch.
+ * bounded body, signature check, decoding item by item, de-duplication of redelivered events,
+ * dispatch.
  *
  * @module
  */
-import { decodeWebhook, type CallEvent, type WebhookDecodeError } from "./events.js";
+import { guard } from "../internal/guard.js";
+import { makeScrubber, redactField, type Scrubber } from "../internal/redact.js";
+import { byteLimit, declaredLength, readLimited } from "./body.js";
+import { memoryDedupeStore, type DedupeStore, type LegacyDedupeStore } from "./dedupe.js";
+import { eventKey } from "./event-key.js";
+import { decodeWebhookItems, type CallEvent, type WebhookDecodeError, type WebhookItemProblem } from "./events.js";
 import { verifySignature, verifySubscription, type SignatureError } from "./signature.js";
 
-/** Remembers which events were handled. `firstSeen` records the key and says whether it is new. */
-export interface DedupeStore {
-  firstSeen(key: string): boolean | Promise<boolean>;
-}
-
 /**
- * An in-memory {@link DedupeStore}: bounded (oldest keys dropped first) and with a time-to-live.
- * Meta redelivers for up to 7 days; a process restart forgets, so use a shared store (Redis
- * `SET NX EX`) when several instances serve the endpoint.
- *
- * @example
- * createWebhookHandler({ appSecret, verifyToken, onEvent, dedupe: memoryDedupeStore({ maxKeys: 50_000 }) });
+ * Something that went wrong around a delivery, reported to `onError` (never thrown). Every string
+ * wacall puts here is redacted and has the app secrets and verify token scrubbed; `cause` is what
+ * the application's own code (`onEvent`, the dedupe store) threw, passed as it is.
  */
-export function memoryDedupeStore(options: { readonly maxKeys?: number; readonly ttlMs?: number; readonly clock?: () => number } = {}): DedupeStore {
-  const maxKeys = options.maxKeys ?? 10_000;
-  const ttlMs = options.ttlMs ?? 24 * 60 * 60 * 1000;
-  const clock = options.clock ?? Date.now;
-  const seen = new Map<string, number>();
-  return {
-    firstSeen(key) {
-      const now = clock();
-      const at = seen.get(key);
-      if (at !== undefined && now - at < ttlMs) return false;
-      seen.delete(key);
-      seen.set(key, now);
-      while (seen.size > maxKeys) {
-        const oldest = seen.keys().next();
-        if (oldest.done === true) break;
-        seen.delete(oldest.value);
-      }
-      return true;
-    },
-  };
-}
-
-/**
- * The identity of an event across redeliveries: call id + event + timestamp (status for call
- * statuses; message id for permission replies).
- */
-export function eventKey(e: CallEvent): string {
-  switch (e._tag) {
-    case "CallConnect":
-    case "CallTerminate":
-      return `${e._tag}:${e.callId}:${e.timestamp?.getTime() ?? ""}`;
-    case "CallStatus":
-      return `${e._tag}:${e.callId}:${e.rawStatus}:${e.timestamp?.getTime() ?? ""}`;
-    case "CallPermissionReply":
-      return `${e._tag}:${e.messageId ?? e.from}:${e.timestamp?.getTime() ?? ""}`;
-    case "UnknownCallEvent":
-      return `${e._tag}:${e.event}:${e.callId ?? ""}:${JSON.stringify(e.raw)}`;
-    case "UnknownChange":
-      return `${e._tag}:${e.field}:${JSON.stringify(e.raw)}`;
-  }
-}
-
-/** Something that went wrong around a delivery, reported to `onError` (never thrown). */
 export type WebhookHandlerProblem =
+  /** The signature was missing or wrong (answered 401 / 403), or no secret is configured (500). */
   | { readonly _tag: "Signature"; readonly error: SignatureError }
-  | { readonly _tag: "Decode"; readonly error: WebhookDecodeError }
+  /** The authentic delivery, or one of its items (`MalformedItem`, with its JSON path), could not be decoded. */
+  | { readonly _tag: "Decode"; readonly error: WebhookDecodeError | WebhookItemProblem }
+  /** `onEvent` threw or rejected: the event is not recorded as handled, so a redelivery runs it again. */
   | { readonly _tag: "HandlerFailed"; readonly event: CallEvent; readonly cause: unknown }
-  | { readonly _tag: "DedupeFailed"; readonly cause: unknown };
+  /** The dedupe store failed: the event was handled anyway (at least once) or not recorded. */
+  | { readonly _tag: "DedupeFailed"; readonly event?: CallEvent; readonly cause: unknown }
+  /** The body passed `maxBodyBytes` (answered 413); reading stopped at `received` bytes. */
+  | { readonly _tag: "BodyTooLarge"; readonly limit: number; readonly received: number }
+  /** The body did not arrive within the read timeout of the node adapter (answered 408). */
+  | { readonly _tag: "BodyTimeout"; readonly timeoutMs: number; readonly received: number }
+  /** The body could not be read (the client went away, or a body parser consumed it; answered 400). */
+  | { readonly _tag: "BodyUnreadable"; readonly message: string }
+  /** Anything else (answered 500, so Meta redelivers). */
+  | { readonly _tag: "Unexpected"; readonly message: string };
 
 /** Options of {@link createWebhookHandler}. */
 export interface WebhookHandlerOptions {
@@ -75,86 +42,222 @@ export interface WebhookHandlerOptions {
   readonly appSecret: string | readonly string[];
   /** The verify token of the subscription handshake. */
   readonly verifyToken: string;
-  /** Called once per new event. May be async; its failures go to `onError`. */
+  /**
+   * Called once per new event. May be async. An event counts as handled only once this returned
+   * (or its promise resolved); a failure goes to `onError` and the event is handled again on
+   * redelivery. Delivery is at least once: make it idempotent.
+   */
   readonly onEvent: (event: CallEvent) => void | Promise<void>;
-  /** Told about bad signatures, undecodable deliveries and failing handlers. */
+  /** Told about everything that went wrong, each with a `_tag` (see {@link WebhookHandlerProblem}). */
   readonly onError?: (problem: WebhookHandlerProblem) => void;
   /** Where handled events are remembered; `false` turns de-duplication off. @default memoryDedupeStore() */
-  readonly dedupe?: DedupeStore | false;
+  readonly dedupe?: DedupeStore | LegacyDedupeStore | false;
   /**
-   * Answer only after `onEvent` settled for every event (for runtimes that stop work once the
-   * response is sent). By default the answer is sent at once and handlers run after it.
+   * Answer only after `onEvent` settled for every event, with 500 when one failed so Meta
+   * redelivers (events already handled are skipped then). For runtimes that stop work once the
+   * response is sent. By default the answer (200) is sent at once and handlers run after it; a
+   * failure then reaches `onError` with the event.
    * @default false
    */
   readonly awaitHandlers?: boolean;
+  /**
+   * The largest body read, in bytes: a longer one is answered 413 as soon as it passes the limit
+   * (also when `Content-Length` announces it), before anything is buffered or verified. Meta
+   * documents webhook payloads of up to 3 MB.
+   * @default 3_145_728 (3 MiB)
+   */
+  readonly maxBodyBytes?: number;
 }
 
-const empty = (status: number) => new Response(null, { status });
+/** What the node adapter reads from a handler made by {@link createWebhookHandler}. */
+export interface HandlerSettings {
+  readonly maxBodyBytes: number;
+  readonly report: (problem: WebhookHandlerProblem) => void;
+}
+
+const settings = new WeakMap<object, HandlerSettings>();
+
+/** The limit and reporter of a handler made by {@link createWebhookHandler} (`undefined` for any other function). */
+export function handlerSettings(handler: unknown): HandlerSettings | undefined {
+  return typeof handler === "function" ? settings.get(handler) : undefined;
+}
+
+const empty = (status: number, headers?: Record<string, string>) => new Response(null, { status, ...(headers !== undefined && { headers }) });
+
+/** A short, redacted description of something thrown. */
+export function describeCause(cause: unknown, scrub: Scrubber): string {
+  const text = guard(
+    () => (cause instanceof Error ? `${cause.name}: ${cause.message}` : typeof cause === "string" ? cause : `a thrown ${typeof cause}`),
+    () => "an unreadable error",
+  );
+  return redactField(text.slice(0, 2048), scrub);
+}
+
+/** The store, whatever its shape, as: was it handled? (then) it succeeded / it failed. */
+interface Ledger {
+  isHandled(key: string): Promise<boolean>;
+  succeeded(key: string): Promise<void>;
+  failed(key: string): Promise<void>;
+}
+
+const call = <T>(run: () => T | Promise<T>): Promise<T> => new Promise<T>((resolve) => resolve(run()));
+
+function ledgerOf(store: DedupeStore | LegacyDedupeStore): Ledger {
+  if (typeof (store as Partial<DedupeStore>).isHandled === "function") {
+    const s = store as DedupeStore;
+    return {
+      isHandled: (key) => call(() => s.isHandled(key)).then((v) => v === true),
+      succeeded: (key) => call(() => s.markHandled(key)).then(() => undefined),
+      failed: () => Promise.resolve(),
+    };
+  }
+  const legacy = store as LegacyDedupeStore;
+  return {
+    isHandled: (key) => call(() => legacy.firstSeen(key)).then((fresh) => fresh === false),
+    succeeded: () => Promise.resolve(),
+    failed: (key) => call(() => legacy.forget?.(key)).then(() => undefined),
+  };
+}
 
 /**
- * Creates a webhook endpoint for the Fetch API: it answers the GET handshake, rejects a missing
- * signature with 401 and a wrong one with 403 (no detail in the body), answers 200 quickly, and
- * hands each new event to `onEvent` once (redeliveries are dropped by the dedupe store). It
- * answers every request with a status and never throws.
+ * Creates a webhook endpoint for the Fetch API. It never throws and answers every request with
+ * a status:
+ *
+ * - `GET` handshake: 200 with the challenge, or 403;
+ * - `POST`: 413 when the body passes `maxBodyBytes` (checked while reading), 400 when it cannot be
+ *   read, 401 without a signature, 403 with a wrong one, 500 when no secret is configured;
+ *   otherwise 200, also for an authentic delivery that cannot be decoded (its problems, each item
+ *   with its JSON path, go to `onError`; Meta would only send it again), and for a delivery whose
+ *   valid events were dispatched beside malformed items. With `awaitHandlers`, 500 when an
+ *   `onEvent` failed, so Meta redelivers;
+ * - other methods: 405.
+ *
+ * Each new event goes to `onEvent` once it is known not to be handled already, and is recorded
+ * as handled only after `onEvent` succeeded (redeliveries of handled events are dropped by the
+ * dedupe store). Every event and every report has the app secrets and verify token scrubbed.
  *
  * @example
  * const handler = createWebhookHandler({ appSecret, verifyToken, onEvent: (e) => console.log(e._tag) });
  * export default { fetch: handler }; // Bun, Deno, Cloudflare Workers; or app.all("/webhook", (c) => handler(c.req.raw)) in Hono
  */
 export function createWebhookHandler(options: WebhookHandlerOptions): (request: Request) => Promise<Response> {
-  const store = options.dedupe === false ? undefined : (options.dedupe ?? memoryDedupeStore());
-  const report = (p: WebhookHandlerProblem) => {
+  const appSecret = options.appSecret;
+  const secrets = guard(
+    () =>
+      [...(typeof appSecret === "string" ? [appSecret] : Array.isArray(appSecret) ? (appSecret as readonly unknown[]) : []), options.verifyToken].filter(
+        (s): s is string => typeof s === "string" && s !== "",
+      ),
+    () => [],
+  );
+  const scrub = makeScrubber(secrets);
+  const maxBodyBytes = byteLimit(options.maxBodyBytes);
+  const store = options.dedupe === false ? undefined : ledgerOf(options.dedupe ?? memoryDedupeStore());
+  /** Outcomes of events being handled right now, by key: a concurrent redelivery waits for it. */
+  const inflight = new Map<string, Promise<boolean>>();
+
+  const report = (p: WebhookHandlerProblem): void => {
     try {
-      options.onError?.(p);
+      const r: unknown = options.onError?.(p);
+      // An async reporter that rejects must not become an unhandled rejection.
+      if (r instanceof Promise) r.catch(() => undefined);
     } catch {
       // A failing error reporter must not break the endpoint.
     }
   };
+  const unexpected = (cause: unknown) => report({ _tag: "Unexpected", message: describeCause(cause, scrub) });
 
-  async function dispatch(events: readonly CallEvent[]): Promise<void> {
-    for (const event of events) {
-      let fresh = true;
-      if (store !== undefined) {
-        try {
-          fresh = await store.firstSeen(eventKey(event));
-        } catch (cause) {
-          report({ _tag: "DedupeFailed", cause });
-        }
-      }
-      if (!fresh) continue;
+  /** Handles one event; says whether it ended handled (now or before). */
+  async function handleOne(event: CallEvent, key: string | undefined): Promise<boolean> {
+    if (store !== undefined && key !== undefined) {
+      let handled = false;
       try {
-        await options.onEvent(event);
+        handled = await store.isHandled(key);
       } catch (cause) {
-        report({ _tag: "HandlerFailed", event, cause });
+        report({ _tag: "DedupeFailed", event, cause }); // handle it anyway: at least once
       }
+      if (handled) return true;
     }
+    try {
+      await call(() => options.onEvent(event));
+    } catch (cause) {
+      report({ _tag: "HandlerFailed", event, cause });
+      if (store !== undefined && key !== undefined) await store.failed(key).catch((c: unknown) => report({ _tag: "DedupeFailed", event, cause: c }));
+      return false;
+    }
+    if (store !== undefined && key !== undefined) await store.succeeded(key).catch((c: unknown) => report({ _tag: "DedupeFailed", event, cause: c }));
+    return true;
   }
 
-  async function handle(request: Request): Promise<Response> {
-    if (request.method === "GET") {
-      return verifySubscription(new URL(request.url), options.verifyToken).match(
-        (challenge) => new Response(challenge, { status: 200, headers: { "content-type": "text/plain" } }),
-        () => empty(403),
-      );
+  /** Dispatches the events in order; says whether every one ended handled. */
+  async function dispatch(events: readonly CallEvent[]): Promise<boolean> {
+    let all = true;
+    for (const event of events) {
+      const key = store === undefined ? undefined : await eventKey(event);
+      const running = key === undefined ? undefined : inflight.get(key);
+      if (running !== undefined && (await running)) continue; // a concurrent delivery handled it
+      const outcome = handleOne(event, key);
+      if (key !== undefined) inflight.set(key, outcome);
+      const ok = await outcome;
+      if (key !== undefined && inflight.get(key) === outcome) inflight.delete(key);
+      all &&= ok;
     }
-    if (request.method !== "POST") return new Response(null, { status: 405, headers: { allow: "GET, POST" } });
-    const raw = new Uint8Array(await request.arrayBuffer());
-    const verified = await verifySignature(raw, request.headers.get("x-hub-signature-256"), options.appSecret);
+    return all;
+  }
+
+  async function post(request: Request): Promise<Response> {
+    const declared = declaredLength(request.headers.get("content-length"));
+    if (declared !== undefined && declared > maxBodyBytes) {
+      report({ _tag: "BodyTooLarge", limit: maxBodyBytes, received: 0 });
+      request.body?.cancel().catch(() => undefined);
+      return empty(413);
+    }
+    const body = await readLimited(request.body, maxBodyBytes);
+    if (body._tag === "TooLarge") {
+      report({ _tag: "BodyTooLarge", limit: maxBodyBytes, received: body.received });
+      return empty(413);
+    }
+    if (body._tag === "Failed") {
+      report({ _tag: "BodyUnreadable", message: describeCause(body.cause, scrub) });
+      return empty(400);
+    }
+    const verified = await verifySignature(body.bytes, request.headers.get("x-hub-signature-256"), appSecret);
     if (verified.isErr()) {
       report({ _tag: "Signature", error: verified.error });
       const e = verified.error._tag;
       return empty(e === "MissingSignature" ? 401 : e === "NoSecretConfigured" ? 500 : 403);
     }
-    const decoded = decodeWebhook(raw);
+    const decoded = decodeWebhookItems(body.bytes, { secrets });
     if (decoded.isErr()) {
       // Authentic but unreadable: answer 200 so Meta does not redeliver it for a week.
       report({ _tag: "Decode", error: decoded.error });
       return empty(200);
     }
-    const work = dispatch(decoded.value);
-    if (options.awaitHandlers === true) await work;
-    return empty(200);
+    for (const problem of decoded.value.problems) report({ _tag: "Decode", error: problem });
+    const work = dispatch(decoded.value.events).catch((cause: unknown) => {
+      unexpected(cause);
+      return false;
+    });
+    if (options.awaitHandlers !== true) return empty(200);
+    return (await work) ? empty(200) : empty(500);
   }
 
-  return (request) => handle(request).catch(() => empty(400));
+  async function handle(request: Request): Promise<Response> {
+    const method = request.method;
+    if (method === "GET") {
+      return verifySubscription(new URL(request.url), options.verifyToken).match(
+        (challenge) => new Response(challenge, { status: 200, headers: { "content-type": "text/plain" } }),
+        () => empty(403),
+      );
+    }
+    if (method !== "POST") return empty(405, { allow: "GET, POST" });
+    return post(request);
+  }
+
+  const handler = (request: Request): Promise<Response> =>
+    call(() => handle(request)).catch((cause: unknown) => {
+      unexpected(cause);
+      return empty(500);
+    });
+  settings.set(handler, { maxBodyBytes, report });
+  return handler;
 }

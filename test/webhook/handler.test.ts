@@ -54,25 +54,29 @@ describe("createWebhookHandler", () => {
     expect((await handler(await post(bad, await signBody(bad, SECRET)))).status).toBe(200);
     expect(problems).toMatchObject([{ _tag: "Decode", error: { _tag: "MalformedDelivery", path: "$.entry" } }]);
   });
-  it("reports a failing onEvent without failing the request, and answers other methods with 405", async () => {
+  it("reports a failing onEvent and, awaiting handlers, answers 500 so Meta redelivers; answers other methods with 405", async () => {
     const { handler, problems } = setup({
       onEvent: () => {
         throw new Error("boom");
       },
     });
-    expect((await handler(await post(body, await signBody(body, SECRET)))).status).toBe(200);
+    expect((await handler(await post(body, await signBody(body, SECRET)))).status).toBe(500);
     expect(problems.map((p) => p._tag)).toEqual(["HandlerFailed", "HandlerFailed"]);
     expect((await handler(new Request("https://example.test/webhook", { method: "PUT" }))).status).toBe(405);
   });
   it("forgets keys after their time-to-live and beyond its size", () => {
     let now = 0;
     const store = memoryDedupeStore({ maxKeys: 2, ttlMs: 100, clock: () => now });
-    expect([store.firstSeen("a"), store.firstSeen("a")]).toEqual([true, false]);
+    expect(store.isHandled("a")).toBe(false);
+    store.markHandled("a");
+    expect(store.isHandled("a")).toBe(true);
     now = 150;
-    expect(store.firstSeen("a")).toBe(true);
-    store.firstSeen("b");
-    store.firstSeen("c");
-    expect(store.firstSeen("a")).toBe(true); // evicted as the oldest
+    expect(store.isHandled("a")).toBe(false);
+    store.markHandled("a");
+    store.markHandled("b");
+    store.markHandled("c");
+    expect(store.isHandled("a")).toBe(false); // evicted as the oldest
+    expect([store.isHandled("b"), store.isHandled("c")]).toEqual([true, true]);
   });
   it("works behind node:http through toNodeListener", async () => {
     const { handler, events } = setup();
