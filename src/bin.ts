@@ -1,15 +1,13 @@
 #!/usr/bin/env node
 /** The `wacall` command: see {@link runCli}. */
-import { runCli } from "./cli.js";
+import { readBounded, runCli } from "./cli.js";
 
-async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks).toString("utf8");
-}
+// A reader that went away (`wacall explain x | head -1`) is not a crash.
+process.stdout.on("error", () => undefined);
+process.stderr.on("error", () => undefined);
 
 process.exitCode = await runCli(process.argv.slice(2), {
-  readStdin: () => readAll(process.stdin),
+  readStdin: (maxBytes) => readBounded(process.stdin, maxBytes),
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
 });

@@ -1,6 +1,8 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { secretForms } from "wacall/testing";
+import { inputLimit, printable, runCli } from "../src/cli.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const tsx = `${root}node_modules/.bin/tsx`;
@@ -53,5 +55,183 @@ describe("wacall explain (as a process)", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("Usage: wacall explain");
     expect(wacall(["--help"]).code).toBe(0);
+  });
+});
+
+/** Runs the CLI in-process with the given standard input, collecting what it prints. */
+async function explain(args: string[], input: string | (() => Promise<string>)) {
+  const out: string[] = [];
+  const err: string[] = [];
+  let asked: number | undefined;
+  const code = await runCli(["explain", ...args], {
+    readStdin: (maxBytes) => {
+      asked = maxBytes;
+      return typeof input === "string" ? Promise.resolve(input) : input();
+    },
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+  });
+  return { code, stdout: out.join(""), stderr: err.join(""), asked };
+}
+
+/** Every terminal control character or sequence start, and bidi overrides. */
+const controls = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+const hostileText = "\u001b]0;evil\u0007title\u001b[2Jcleared\u001b[31mred\u001b[0m \u009b6n\u202eesrever\u202c \u001bPdcs\u001b\\end\r\n\ttab";
+
+describe("wacall explain prints nothing a terminal would act on", () => {
+  const body = JSON.stringify({ error: { code: 138006, message: `(#138006) ${hostileText}`, error_data: { details: hostileText }, error_user_title: hostileText, fbtrace_id: "\u001b[2JAQx" } });
+
+  it("strips ANSI, OSC, DCS, C0/C1 controls and bidi overrides in text mode", async () => {
+    const r = await explain([], body);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("CallPermissionNotFound (138006)");
+    expect(r.stdout).not.toMatch(controls);
+    expect(r.stdout).not.toContain("evil");
+    expect(r.stdout).not.toContain("dcs");
+    expect(r.stdout).toContain("titlecleared");
+    expect(r.stdout).toContain("red esrever");
+    expect(r.stdout).toContain("fbtraceId:     AQx");
+  });
+
+  it("strips them in JSON mode too, where JSON escaping alone would keep bidi overrides", async () => {
+    const r = await explain(["--json"], body);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(controls);
+    const parsed = JSON.parse(r.stdout) as { errors: { fields: Record<string, string> }[] };
+    const fields = parsed.errors[0]?.fields ?? {};
+    for (const v of [fields["message"], fields["details"], fields["userTitle"]]) {
+      expect(v).toBeDefined();
+      expect(v).not.toMatch(controls);
+      expect(v).not.toContain("evil");
+    }
+  });
+
+  it("strips them from the note of a delivery it cannot read", async () => {
+    const r = await explain([], JSON.stringify({ object: `\u001b]0;evil\u0007${"x".repeat(100)}` }));
+    expect(r.code).toBeLessThanOrEqual(1);
+    expect(r.stdout + r.stderr).not.toMatch(controls);
+    expect(r.stdout + r.stderr).not.toContain("evil");
+  });
+});
+
+describe("wacall explain bounds what it prints", () => {
+  it("cuts a long field to 500 characters in text mode and says how much was left out", async () => {
+    const details = `${"d".repeat(9_000)}END`;
+    const r = await explain([], JSON.stringify({ error: { code: 131000, message: "x", error_data: { details } } }));
+    expect(r.code).toBe(0);
+    const line = r.stdout.split("\n").find((l) => l.startsWith("  details:")) ?? "";
+    expect(line.length).toBeLessThan(600);
+    expect(line).toMatch(/… \(\d+ more characters\)$/);
+    expect(r.stdout).not.toContain("END");
+  });
+
+  it("bounds fields in JSON mode", async () => {
+    const r = await explain(["--json"], JSON.stringify({ error: { code: 131000, message: "m".repeat(50_000) } }));
+    expect(r.code).toBe(0);
+    expect(r.stdout.length).toBeLessThan(20_000);
+    expect(JSON.parse(r.stdout).errors[0].fields.message).toMatch(/more characters\)$/);
+  });
+
+  it("explains at most 100 errors of a list and counts the rest", async () => {
+    const r = await explain([], JSON.stringify(Array.from({ length: 5_000 }, () => ({ code: 138006, message: "x" }))));
+    expect(r.code).toBe(0);
+    expect(r.stdout.split("CallPermissionNotFound").length - 1).toBe(100);
+    expect(r.stdout).toContain("4900 more error(s) not shown.");
+  });
+
+  it("refuses input over 10 MiB with exit 1 and a clear message", async () => {
+    const r = await explain([], `{"error":{"message":"${"a".repeat(10 * 1024 * 1024)}"}}`);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("larger than 10 MiB");
+    expect(r.asked).toBe(inputLimit);
+  });
+});
+
+describe("wacall explain never dies and never prints a secret", () => {
+  const tok = "Zq7TkW2vLm9XpR4sNc8YbH3";
+
+  it("keeps tokens out of what it prints, in every credential form a pattern can find", async () => {
+    for (const sep of [" ", "\t", "\n", "\r\n"]) {
+      for (const form of secretForms(tok, sep).filter((f) => !f.needsExactSecret)) {
+        const body = JSON.stringify({ error: { code: 190, message: form.text, error_data: { details: form.text }, error_user_msg: form.text, access_token: tok } });
+        for (const args of [[], ["--json"]]) {
+          const r = await explain(args, body);
+          expect(r.code, form.form).toBe(0);
+          for (const needle of form.needles) expect(r.stdout, `${form.form} ${JSON.stringify(sep)} ${args.join("")}`).not.toContain(needle);
+        }
+      }
+    }
+  });
+
+  it("keeps a token in the pasted headers and body out of what it prints", async () => {
+    const pasted = `HTTP/1.1 401 Unauthorized\r\nwww-authenticate: Bearer realm="graph", token="${tok}"\r\n\r\n{"error":{"code":190,"message":"Bearer\\t${tok}","error_data":{"details":"{\\"access_token\\":\\"${tok}\\"}"}}}`;
+    const r = await explain([], pasted);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain(tok);
+  });
+
+  it("answers a multi-megabyte field with a bounded explanation instead of a crash", { timeout: 60_000 }, async () => {
+    for (const s of [`EAA${"aB3".repeat(2_000_000)}`, `EAA${"a".repeat(5_000_000)}`, `Bearer ${" ".repeat(1_000_000)}x`, `a=ice-pwd:${"p".repeat(3_000_000)}`]) {
+      const r = await explain([], JSON.stringify({ error: { code: 138006, message: s, error_data: { details: s.slice(0, 1_000_000) } } }));
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain("CallPermissionNotFound");
+      expect(r.stdout.length).toBeLessThan(5_000);
+    }
+  });
+
+  it("turns a reader that throws an unprintable value into exit 1", async () => {
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    for (const thrown of [revoked.proxy, { get message(): string { throw new Error("no"); } }, Symbol("s"), new Error(`\u001b]0;evil\u0007 Bearer ${tok}`)]) {
+      const r = await explain([], () => Promise.reject(thrown));
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("cannot read standard input");
+      expect(r.stderr).not.toMatch(controls);
+      expect(r.stderr).not.toContain(tok);
+    }
+  });
+
+  it("strips control sequences from a file name it cannot read", async () => {
+    const r = await explain([fixture("\u001b]0;evil\u0007nope.json")], "");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("no such file");
+    expect(r.stderr).not.toMatch(controls);
+  });
+
+  it("printable() removes sequences in one pass and keeps plain text", () => {
+    expect(printable("\u001b]0;evil\u0007ok\u001b[2J")).toBe("ok");
+    expect(printable("a\u001b[38;5;196mb\u001b(Bc\u001b7d\u009b2Je")).toBe("abcde");
+    expect(printable("unterminated \u001b]0;title")).toBe("unterminated ");
+    expect(printable("tab\tnew\nline é € 😀")).toBe("tab\tnew\nline é € 😀");
+    expect(printable(`${"\u001b[1;".repeat(200_000)}\nok`)).toBe("\nok");
+  });
+});
+
+describe("wacall explain (as a process) under hostile input", () => {
+  it("strips escape sequences and keeps the token out", () => {
+    const tok = "Zq7TkW2vLm9XpR4sNc8YbH3";
+    const r = wacall(["explain"], JSON.stringify({ error: { code: 138006, message: `\u001b]0;evil\u0007Bearer ${tok}\u001b[2J`, error_data: { details: `\u001b[2J${"d".repeat(2_000)}` } } }));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("CallPermissionNotFound (138006)");
+    expect(r.stdout).not.toMatch(controls);
+    expect(r.stdout).not.toContain("evil");
+    expect(r.stdout).not.toContain(tok);
+    expect(r.stdout).toMatch(/more characters\)/);
+  });
+
+  it("refuses standard input over 10 MiB with exit 1 and no stack trace", () => {
+    const r = wacall(["explain"], `{"error":{"message":"${"a".repeat(11 * 1024 * 1024)}"}}`);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("larger than 10 MiB");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("explains a 6-million-character token field without a stack trace", () => {
+    const r = wacall(["explain", "--json"], JSON.stringify({ error: { code: 138006, message: `EAA${"aB3".repeat(2_000_000)}` } }));
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).errors[0].tag).toBe("CallPermissionNotFound");
   });
 });

@@ -165,6 +165,7 @@ export function hostileCases(sizes: HostileSizes = {}): readonly HostileCase[] {
     // Long strings.
     c(`x × ${n}`, () => "x".repeat(n)),
     c(`EAA + a × ${n}`, () => `EAA${"a".repeat(n)}`),
+    c(`EAA + aB3 × ${n / 3}`, () => `EAA${"aB3".repeat(n / 3)}`),
     c(`Bearer + spaces × ${n}`, () => `Bearer ${" ".repeat(n)}`),
     c(`Bearer + tabs × ${n}`, () => `Bearer${"\t".repeat(n)}x`),
     c(`access_token= × ${n / 10}`, () => "access_token=".repeat(n / 10)),
@@ -173,7 +174,7 @@ export function hostileCases(sizes: HostileSizes = {}): readonly HostileCase[] {
     c(`[ × ${n}`, () => "[".repeat(n)),
     c(`JSON arrays ${n / 10} levels deep`, () => `${"[".repeat(n / 10)}${"]".repeat(n / 10)}`),
     c(`JSON objects ${n / 10} levels deep`, () => `${'{"error":'.repeat(n / 10)}1${"}".repeat(n / 10)}`),
-    c(`envelope with a message of ${n} characters`, () => JSON.stringify({ error: { code: 131000, message: `EAA${"a".repeat(n)}`, error_data: { details: `Bearer\t${"b".repeat(n)}` } } })),
+    c(`envelope with a message of ${n} characters`, () => JSON.stringify({ error: { code: 131000, message: `EAA${"aB3".repeat(n / 3)}`, error_data: { details: `Bearer\t${"b".repeat(n)}` } } })),
     c(`envelope object with a message of ${n} characters`, () => ({ error: { code: 131000, message: `OAuth ${"\n".repeat(n)}`, error_user_msg: "x".repeat(n) } })),
     // JSON text that parses into awkward values.
     c("numbers JSON.parse cannot keep", () => '{"error":{"code":1e400,"error_subcode":-0,"is_transient":1e-400,"message":123456789012345678901234567890}}'),
