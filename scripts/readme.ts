@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { catalog, type CodeRule } from "../src/index.js";
+import { catalog, sipCatalog, type CodeRule } from "../src/index.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -28,11 +28,24 @@ export function errorTable(): string {
   return [head, ...rows, ...fallbacks].join("\n");
 }
 
+export function sipTable(): string {
+  const head = "| SIP status | Reason phrase contains | Tag | Same as | Category | Retryable | What happened | What to do |\n|---|---|---|---|---|---|---|---|";
+  const rows = sipCatalog.map((r) => {
+    const phrases: readonly string[] = r.phrases;
+    const twin = "twin" in r ? `\`${r.twin}\` (${String(catalog.find((c) => c.tag === r.twin)?.codes[0] ?? "")})` : "—";
+    return `| ${r.status} | ${phrases.length === 0 ? "any" : phrases.map((p) => `"${p}"`).join(", ")} | \`${r.tag}\` | ${twin} | ${r.category} | ${r.retryable ? "yes" : "no"} | ${r.summary} | ${r.remediation} |`;
+  });
+  const fallbacks = [
+    "| any other | — | `UnknownSipResponse` | — | unknown | 5xx | A SIP response wacall does not catalog; the status is kept. | Handle by `sipStatus`. |",
+    "| none | — | `MalformedSipResponse` | — | malformed | no | The text holds no SIP status line. | Look at `raw`. |",
+  ];
+  return [head, ...rows, ...fallbacks].join("\n");
+}
+
 export function renderReadme(readme: string): string {
-  const withTable = readme.replace(
-    /(<!-- errors:start -->\n)[\s\S]*?(<!-- errors:end -->)/,
-    (_m, a: string, b: string) => `${a}${errorTable()}\n${b}`,
-  );
+  const withTable = readme
+    .replace(/(<!-- errors:start -->\n)[\s\S]*?(<!-- errors:end -->)/, (_m, a: string, b: string) => `${a}${errorTable()}\n${b}`)
+    .replace(/(<!-- sip:start -->\n)[\s\S]*?(<!-- sip:end -->)/, (_m, a: string, b: string) => `${a}${sipTable()}\n${b}`);
   return withTable.replace(
     /(<!-- example: (\S+) -->\n)[\s\S]*?(<!-- \/example -->)/g,
     (_m, a: string, file: string, b: string) =>

@@ -83,6 +83,19 @@ export {
   type HeadersLike,
   type RetryHints,
 } from "./retry.js";
+export { sipCatalog, type SipEntry, type SipOnlyTag, type SipRow, type SipTwinTag } from "./sip-catalog.js";
+export {
+  decodeSipResponse,
+  type MalformedSipResponse,
+  type SipDecodeOptions,
+  type SipError,
+  type SipErrorTag,
+  type SipFields,
+  type SipMetadata,
+  type SipOnlyError,
+  type SipTwinError,
+  type UnknownSipResponse,
+} from "./sip.js";
 export {
   encodeGraphError,
   encodeWebhookError,
