@@ -1,8 +1,8 @@
-import { inspect } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { createCallingClient, settleOutcomeUnknown, type CallingClientOptions } from "wacall/client";
 import type { CallEvent } from "wacall/webhook";
 import { OFFER, USER } from "./helpers.js";
+import { leaks } from "./leaks.js";
 import { graphErrorBody, rawServer, respond, streamBody, type RawHandler, type RawServer } from "./raw-server.js";
 
 /** A token that looks nothing like Meta's (no `EAA`): only the exact-secret scrub can catch it. */
@@ -23,29 +23,6 @@ async function serve(handler: RawHandler): Promise<RawServer> {
 
 const clientFor = (server: RawServer, extra: Partial<CallingClientOptions> = {}) =>
   createCallingClient({ baseUrl: server.url, accessToken: TOKEN, phoneNumberId: "1", ...fast, ...extra });
-
-/** Every string inside a value (keys included), however deep. */
-function strings(value: unknown, out: string[] = [], depth = 0): string[] {
-  if (typeof value === "string") out.push(value);
-  else if (value instanceof Date || depth > 20) return out;
-  else if (typeof value === "object" && value !== null) {
-    for (const [k, v] of Object.entries(value)) {
-      out.push(k);
-      strings(v, out, depth + 1);
-    }
-  }
-  return out;
-}
-
-/** The forms a token can take in text; none may appear in anything the client returns. */
-export function formsOf(token: string): string[] {
-  return [token, encodeURIComponent(token), JSON.stringify(token).slice(1, -1), Buffer.from(token).toString("base64").replace(/=+$/, "")].filter((f) => f.length >= 8);
-}
-
-export function leaks(value: unknown, token: string): string[] {
-  const texts = [JSON.stringify(value) ?? "", inspect(value, { depth: 20 }), ...strings(value)];
-  return formsOf(token).filter((form) => texts.some((t) => t.includes(form)));
-}
 
 describe("redirects are never followed", () => {
   it("connect answered 302 to a path that returns a call id is OutcomeUnknown, and nothing follows the redirect", async () => {
