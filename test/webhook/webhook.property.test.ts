@@ -1,9 +1,10 @@
 import fc from "fast-check";
 import { test } from "@fast-check/vitest";
+import { isDeepStrictEqual } from "node:util";
 import { describe, expect } from "vitest";
 import { encodeWebhookError, graphError } from "wacall";
 import { connectChange, delivery, permissionReplyChange, statusChange, terminateChange, type Change } from "wacall/testing";
-import { createWebhookHandler, decodeWebhook, eventKey, memoryDedupeStore, signBody, type CallEvent } from "wacall/webhook";
+import { createWebhookHandler, decodeWebhook, decodeWebhookItems, eventKey, memoryDedupeStore, signBody, type CallEvent } from "wacall/webhook";
 
 const arbId = fc.string({ unit: fc.constantFrom(..."ABCDEFabcdef0123456789"), minLength: 4, maxLength: 12 });
 const arbTime = fc.integer({ min: 1_600_000_000_000, max: 1_900_000_000_000 });
@@ -87,6 +88,17 @@ describe("webhook laws", () => {
         expect(res.status).toBe(200);
         expect(events).toHaveLength(1);
       }
+    },
+  );
+  test.prop([fc.array(fc.jsonValue({ maxDepth: 2 }), { minLength: 70, maxLength: 80 }), fc.jsonValue({ maxDepth: 3 }), fc.jsonValue({ maxDepth: 3 })])(
+    "unknown events sharing a long prefix get the same key only when they are the same item",
+    async (prefix, x, y) => {
+      const keyOf = async (last: unknown) => {
+        const [e] = decodeWebhookItems(JSON.stringify(delivery([{ field: "account_update", value: { items: [...prefix, last] } }])))._unsafeUnwrap().events;
+        return e === undefined ? "" : eventKey(e);
+      };
+      const same = isDeepStrictEqual(JSON.parse(JSON.stringify([x])), JSON.parse(JSON.stringify([y])));
+      expect((await keyOf(x)) === (await keyOf(y))).toBe(same);
     },
   );
 });
