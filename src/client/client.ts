@@ -151,7 +151,8 @@ function readOptions(options: CallingClientOptions): Read {
     const random: unknown = options.random;
     const givenFetch: unknown = options.fetch;
     const doFetch: unknown = givenFetch ?? (typeof fetch === "function" ? fetch : undefined);
-    const scrub = makeScrubber([token]);
+    // A token past the length limit is refused below; scrubbing for it would only cost time.
+    const scrub = typeof token === "string" && token.length <= 8192 ? makeScrubber([token]) : noSecrets;
     const trimmed = typeof baseUrl === "string" ? trimSlashes(baseUrl) : baseUrl;
     const problem = validate.options({
       accessToken: token,
@@ -189,7 +190,7 @@ function readOptions(options: CallingClientOptions): Read {
       },
     };
   } catch {
-    return { problem: { field: "options", message: "could not be read (a getter or Proxy threw)" }, scrub: makeScrubber([token]) };
+    return { problem: { field: "options", message: "could not be read (a getter or Proxy threw)" }, scrub: typeof token === "string" && token.length <= 8192 ? makeScrubber([token]) : noSecrets };
   }
 }
 

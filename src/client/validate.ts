@@ -75,8 +75,8 @@ function sdp(value: unknown, role: "offer" | "answer"): Check {
     return problem("sdp", `expected an SDP ${role}, got ${String(value["type"])}: ${role === "offer" ? "connect sends an offer" : "pre_accept and accept send an answer"}`);
   }
   const text = value["sdp"];
-  if (!/^\s*v=0/.test(text)) return problem("sdp", "SDP text must start with a version line (v=0)");
   if (text.length > MAX_SDP) return problem("sdp", `SDP text is longer than ${MAX_SDP} characters`);
+  if (!/^\s*v=0/.test(text)) return problem("sdp", "SDP text must start with a version line (v=0)");
   return undefined;
 }
 

@@ -7,8 +7,8 @@ export const USER = "15551234567";
 export const OFFER = sdpOffer("v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=ice-ufrag:Ab12\r\na=ice-pwd:SecretIcePassword1234567\r\n");
 export const ANSWER = sdpAnswer("v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n");
 
-/** Fast retry settings so fault scenarios finish in milliseconds. */
-export const fast = { timeoutMs: 150, retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20, deadlineMs: 2_000 }, random: () => 0.5 } as const;
+/** Fast retry settings so fault scenarios finish quickly (the timeout leaves room for a loaded machine). */
+export const fast = { timeoutMs: 400, retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20, deadlineMs: 2_000 }, random: () => 0.5 } as const;
 
 export async function setup(fakeOptions: FakeCallingApiOptions = {}, clientOptions: Partial<CallingClientOptions> = {}) {
   const fake = await startFakeCallingApi({ accessToken: TOKEN, ...fakeOptions });
