@@ -93,7 +93,7 @@ export async function run<O extends Operation>(s: Settings, operation: O, req: R
   const aborted = (reason: string | undefined): Aborted => ({
     _tag: "Aborted",
     category: "transport",
-    message: maySent ? "The call was aborted by its signal after a request was sent" : "The call was aborted by its signal",
+    message: maySent ? "The call was aborted by its signal after a request may have reached the server" : "The call was aborted by its signal",
     ...(reason !== undefined && { reason }),
     sent: maySent,
     ...correlation(),

@@ -105,6 +105,20 @@ describe("the access token never comes back, whatever its form", () => {
   });
 });
 
+describe("success values do not carry the token either", () => {
+  it("settings whose raw fields echo the token come back without it; the other fields are kept", async () => {
+    const server = await serve((req, socket) => {
+      const token = (req.headers["authorization"] ?? "").replace(/^Bearer /, "");
+      const body = { calling: { status: "ENABLED", sip: { status: "DISABLED", note: `configured with ${token}` }, restrictions: { seen: [encodeURIComponent(token)] } } };
+      respond(socket, 200, { "content-type": "application/json" }, JSON.stringify(body));
+    });
+    const settings = (await clientFor(server).getCallingSettings())._unsafeUnwrap();
+    expect(settings.status).toBe("ENABLED");
+    expect(settings.sip).toMatchObject({ status: "DISABLED" });
+    expect(leaks(settings, TOKEN)).toEqual([]);
+  });
+});
+
 describe("connect is sent again only when the answer proves the call was not placed", () => {
   it.each([
     [1, 500],
