@@ -26,10 +26,16 @@ export type PermissionOutcome =
 export type EnsurePermissionError = ClientErrorOf<"get_call_permissions"> | ClientErrorOf<"send_call_permission_request">;
 
 function latestReset(p: CallPermissions, action: string): Date | undefined {
-  const times = p.actions
-    .filter((a) => a.name === action)
-    .flatMap((a) => a.limits.flatMap((l) => (l.resetsAt === undefined ? [] : [l.resetsAt.getTime()])));
-  return times.length === 0 ? undefined : new Date(Math.max(...times));
+  // A loop, not Math.max(...times): a long list would overflow the argument stack.
+  let latest: number | undefined;
+  for (const a of p.actions) {
+    if (a.name !== action) continue;
+    for (const l of a.limits) {
+      const t = l.resetsAt?.getTime();
+      if (t !== undefined && Number.isFinite(t) && (latest === undefined || t > latest)) latest = t;
+    }
+  }
+  return latest === undefined ? undefined : new Date(latest);
 }
 
 /**
@@ -105,13 +111,32 @@ export function answerIncomingCall(
   answer: SdpAnswer,
   options: { readonly windowMs?: number; readonly clock?: () => number; readonly bizOpaqueCallbackData?: string } = {},
 ): ResultAsync<CallId, AnswerError> {
-  if (event.direction !== "USER_INITIATED" || !event.callId.startsWith("wacid.")) {
-    return errAsync({ _tag: "NotAnIncomingCall", category: "request", callId: event.callId, message: "Only a user-initiated connect can be answered", retryable: false });
+  // Read the event and the options once, through one guarded boundary: a getter that throws or
+  // a clock that fails must not turn this function into one that throws.
+  let read: { callId: string; incoming: boolean; startedAt: number | undefined; windowMs: number; now: number; opaque: unknown };
+  try {
+    const callId: unknown = event.callId;
+    const direction: unknown = event.direction;
+    const startedAt: unknown = event.timestamp instanceof Date ? event.timestamp.getTime() : undefined;
+    const windowMs: unknown = options.windowMs;
+    read = {
+      callId: typeof callId === "string" ? callId : "",
+      incoming: direction === "USER_INITIATED" && typeof callId === "string" && callId.startsWith("wacid."),
+      startedAt: typeof startedAt === "number" && Number.isFinite(startedAt) ? startedAt : undefined,
+      windowMs: typeof windowMs === "number" && Number.isFinite(windowMs) && windowMs >= 0 ? windowMs : 60_000,
+      now: safeNow(options.clock),
+      opaque: options.bizOpaqueCallbackData,
+    };
+  } catch {
+    read = { callId: "", incoming: false, startedAt: undefined, windowMs: 60_000, now: Date.now(), opaque: undefined };
   }
-  const callId = event.callId as CallId;
-  const windowMs = options.windowMs ?? 60_000;
-  const now = (options.clock ?? Date.now)();
-  const started = event.timestamp?.getTime() ?? now;
+  if (!read.incoming) {
+    return errAsync({ _tag: "NotAnIncomingCall", category: "request", callId: read.callId.slice(0, 512), message: "Only a user-initiated connect can be answered", retryable: false });
+  }
+  const callId = read.callId as CallId;
+  const windowMs = read.windowMs;
+  const now = read.now;
+  const started = read.startedAt ?? now;
   if (now > started + windowMs) {
     return errAsync({
       _tag: "AnswerWindowMissed",
@@ -122,7 +147,7 @@ export function answerIncomingCall(
       retryable: false,
     });
   }
-  const opaque = options.bizOpaqueCallbackData === undefined ? {} : { bizOpaqueCallbackData: options.bizOpaqueCallbackData };
+  const opaque = typeof read.opaque === "string" ? { bizOpaqueCallbackData: read.opaque } : {};
   return client
     .preAccept({ callId, sdp: answer })
     .andThen(() => client.accept({ callId, sdp: answer, ...opaque }))
@@ -150,16 +175,42 @@ export function settleOutcomeUnknown(
   outcome: OutcomeUnknown | Aborted,
   events: Iterable<CallEvent>,
 ): Result<Extract<Settlement, { _tag: "CallPlaced" }>, Extract<Settlement, { _tag: "StillUnknown" }>> {
-  const key = outcome.bizOpaqueCallbackData;
+  let key: string | undefined;
+  let target: string | undefined;
+  try {
+    key = typeof outcome.bizOpaqueCallbackData === "string" ? outcome.bizOpaqueCallbackData : undefined;
+    const t: unknown = outcome.to ?? outcome.recipient;
+    target = typeof t === "string" ? t : undefined;
+  } catch {
+    key = undefined;
+  }
   if (key === undefined) return err({ _tag: "StillUnknown", reason: "no-correlation-data" });
   let found: Extract<Settlement, { _tag: "CallPlaced" }> | undefined;
-  for (const e of events) {
-    if (e._tag !== "CallStatus" && e._tag !== "CallConnect" && e._tag !== "CallTerminate") continue;
-    if (e.bizOpaqueCallbackData !== key) continue;
-    const user = e._tag === "CallStatus" ? e.recipientId : e.to;
-    const target = outcome.to ?? outcome.recipient;
-    if (target !== undefined && user !== undefined && user !== target) continue;
-    found = { _tag: "CallPlaced", callId: e.callId, lastEvent: e._tag };
+  try {
+    for (const e of events) {
+      try {
+        if (e._tag !== "CallStatus" && e._tag !== "CallConnect" && e._tag !== "CallTerminate") continue;
+        if (e.bizOpaqueCallbackData !== key) continue;
+        const user = e._tag === "CallStatus" ? e.recipientId : e.to;
+        if (target !== undefined && user !== undefined && user !== target) continue;
+        if (typeof e.callId === "string") found = { _tag: "CallPlaced", callId: e.callId, lastEvent: e._tag };
+      } catch {
+        // An event that cannot be read proves nothing; the others still count.
+      }
+    }
+  } catch {
+    // An iterable that fails part-way: what was seen before the failure still counts.
   }
   return found === undefined ? err({ _tag: "StillUnknown", reason: "no-matching-event" }) : ok(found);
+}
+
+/** The clock's time, or `Date.now()` when the clock throws or returns something other than a finite number. */
+function safeNow(clock: (() => number) | undefined): number {
+  if (clock === undefined) return Date.now();
+  try {
+    const t = clock();
+    return typeof t === "number" && Number.isFinite(t) ? t : Date.now();
+  } catch {
+    return Date.now();
+  }
 }
