@@ -20,7 +20,7 @@ const arbFault: fc.Arbitrary<Fault> = fc.oneof(
 );
 
 const DEADLINE = 400;
-const TRANSPORT = new Set(["NetworkError", "Timeout", "Aborted", "OutcomeUnknown", "InvalidInput"]);
+const TRANSPORT = new Set(["NetworkError", "Timeout", "Aborted", "OutcomeUnknown", "InvalidInput", "ResponseTooLarge", "UnexpectedRedirect"]);
 
 let fake: FakeCallingApi;
 let client: CallingClient;
