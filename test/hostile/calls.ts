@@ -1,0 +1,232 @@
+/**
+ * How the hostile suite calls each public export of `wacall`, `wacall/webhook` and
+ * `wacall/client`. A value export is only serialized; a function gets hostile arguments in every
+ * position it has (and hostile contexts: headers, clocks, signals). A new export without a row
+ * here fails the suite.
+ */
+import * as core from "wacall";
+import * as client from "wacall/client";
+import * as webhook from "wacall/webhook";
+import type { CallEvent, CallConnect, NodeRequestLike, NodeResponseLike, WebhookHandlerOptions } from "wacall/webhook";
+import type { CallingClient, CallingClientOptions, OutcomeUnknown, SdpAnswer } from "wacall/client";
+import { answering, type Hostile } from "./harness.js";
+
+/** One row: how to call an export, or `"value"` for a constant. */
+export type Call = "value" | ((h: Hostile) => unknown);
+
+/** Lets a hostile value stand where a typed argument goes, as an untyped caller would pass it. */
+const as = <T>(v: unknown): T => v as T;
+/** An overloaded matcher, called as an untyped caller would. */
+const untyped = (f: unknown) => f as (value: unknown, handlers: unknown) => unknown;
+/** Handlers for every tag and category. */
+const catchAll = () => new Proxy({}, { get: (_t, key) => (key === "then" ? undefined : () => "handled") });
+/** {@link as} for generic parameters, which cannot infer the type they are given. */
+const hv = (v: unknown): never => v as never;
+
+const envelope = JSON.stringify({ error: { code: 138006, message: "(#138006) No approved call permission found", fbtrace_id: "AbC" } });
+
+/** A well-behaved client over a fake fetch: the pipelines' hostile argument is elsewhere. */
+export function quietClient(secret: string): CallingClient {
+  return client.createCallingClient({
+    accessToken: secret,
+    phoneNumberId: "1234567890",
+    fetch: answering(401, envelope),
+    retry: { maxAttempts: 1, deadlineMs: 2_000 },
+    timeoutMs: 1_000,
+  });
+}
+
+const connectEvent = (): CallConnect => {
+  const r = webhook.decodeWebhook({
+    object: "whatsapp_business_account",
+    entry: [{ id: "1", changes: [{ field: "calls", value: { messaging_product: "whatsapp", metadata: { phone_number_id: "1" }, calls: [{ id: "wacid.X", from: "15551234567", to: "15550009999", event: "connect", direction: "USER_INITIATED", timestamp: String(Math.floor(Date.now() / 1000)), session: { sdp_type: "offer", sdp: "v=0\r\na=ice-pwd:abcdefgh12345678\r\n" } }] } }] }],
+  });
+  const e = r.isOk() ? r.value[0] : undefined;
+  return e as CallConnect;
+};
+
+/** Client options with one field (or all of them) replaced by a hostile value. */
+function hostileOptions(h: Hostile): CallingClientOptions {
+  const base: Record<string, unknown> = {
+    accessToken: h.secret,
+    phoneNumberId: "1234567890",
+    fetch: answering(400, envelope),
+    retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5, deadlineMs: 1_500 },
+    timeoutMs: 1_000,
+  };
+  const fields = ["accessToken", "phoneNumberId", "baseUrl", "apiVersion", "fetch", "timeoutMs", "retry", "clock", "random", "maxResponseBytes"];
+  const field = fields[h.pick % (fields.length + 1)];
+  if (field === undefined) return hv(h.value);
+  const replacement = field === "clock" ? h.clock : field === "fetch" && h.pick % 2 === 0 ? () => h.value : h.value;
+  return as({ ...base, [field]: replacement });
+}
+
+/** Every method of a client, with hostile input and a hostile signal. */
+function callEveryMethod(c: CallingClient, h: Hostile): Promise<unknown[]> {
+  const opts = { signal: h.signal };
+  return Promise.all([
+    c.connect(hv(h.other), opts),
+    c.preAccept(hv(h.other), opts),
+    c.accept(hv(h.other), opts),
+    c.reject(hv(h.other), opts),
+    c.terminate(hv(h.other), opts),
+    c.getCallPermissions(hv(h.other), opts),
+    c.sendCallPermissionRequest(hv(h.other), opts),
+    c.getCallingSettings(opts),
+    c.updateCallingSettings(hv(h.other), opts),
+  ]);
+}
+
+/** A `node:http`-like request that emits the hostile value's text as its body. */
+function fakeNodeRequest(h: Hostile): NodeRequestLike {
+  const listeners: Record<string, ((arg?: unknown) => void)[]> = {};
+  const body = typeof h.other === "string" ? h.other : "{}";
+  setTimeout(() => {
+    for (const l of listeners["data"] ?? []) l(new TextEncoder().encode(body));
+    for (const l of listeners["end"] ?? []) l();
+  }, 0);
+  return {
+    method: "POST",
+    url: "/webhook",
+    headers: { "content-type": "application/json", "x-hub-signature-256": "sha256=00" },
+    on(event: string, listener: (arg?: unknown) => void) {
+      (listeners[event] ??= []).push(listener);
+      return this;
+    },
+  } as NodeRequestLike;
+}
+
+/** A response that records its end, so a call can wait for it. */
+function recordingResponse(): { res: NodeResponseLike; ended: Promise<number> } {
+  let done: (status: number) => void = () => undefined;
+  const ended = new Promise<number>((resolve) => (done = resolve));
+  const res = {
+    statusCode: 200,
+    headersSent: false,
+    setHeader: () => res,
+    end: () => done(res.statusCode),
+    destroy: () => done(-1),
+  };
+  return { res: res as unknown as NodeResponseLike, ended };
+}
+
+/** Waits for the listener's answer, or a moment when a hostile response cannot say. */
+const answered = (ended: Promise<number>, ms = 500) => Promise.race([ended, new Promise((r) => setTimeout(() => r("no answer"), ms))]);
+
+function webhookOptions(h: Hostile): WebhookHandlerOptions {
+  const base: Record<string, unknown> = { appSecret: h.secret, verifyToken: "verify-me", onEvent: () => undefined };
+  const fields = ["appSecret", "verifyToken", "onEvent", "onError", "dedupe", "awaitHandlers", "maxBodyBytes"];
+  const field = fields[h.pick % (fields.length + 1)];
+  return field === undefined ? hv(h.value) : as({ ...base, [field]: h.value });
+}
+
+function requestFrom(v: unknown): Request {
+  return new Request("http://127.0.0.1/webhook?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=1", {
+    method: "POST",
+    body: typeof v === "string" ? v : "{}",
+    headers: { "x-hub-signature-256": "sha256=00" },
+  });
+}
+
+/** `wacall` */
+export const coreCalls: Record<keyof typeof core, Call> = {
+  catalog: "value",
+  categories: "value",
+  operations: "value",
+  fallbackTags: "value",
+  callingCodeRange: "value",
+  snippetLength: "value",
+  sipCatalog: "value",
+  catalogEntry: (h) => core.catalogEntry(hv(h.value)),
+  forOperation: (h) => [core.forOperation(hv(h.value), "connect"), core.forOperation(core.graphError("CallPermissionNotFound"), hv(h.other))],
+  graphError: (h) => [core.graphError(hv(h.value)), core.graphError("CallPermissionNotFound", hv(h.other))],
+  unknownError: (h) => core.unknownError(hv(h.value), hv(h.other)),
+  malformedResponse: (h) => [core.malformedResponse(hv(h.value), hv(h.other)), core.malformedResponse("not-json", "x", hv(h.value))],
+  isCallingCode: (h) => core.isCallingCode(hv(h.value)),
+  decodeGraphError: (h) => [
+    core.decodeGraphError(h.value, { status: 400, headers: h.headers, clock: h.clock, secrets: [h.secret] }),
+    core.decodeGraphError(envelope, hv(h.value)),
+    core.decodeGraphError(h.other, { status: hv(h.value), operation: hv(h.value), headers: hv(h.value), clock: hv(h.value), secrets: hv(h.value) }),
+  ],
+  parseCode: (h) => core.parseCode(h.value),
+  asCallId: (h) => core.asCallId(h.value),
+  asMessageId: (h) => core.asMessageId(h.value),
+  decodeCallingResponse: (h) => [
+    core.decodeCallingResponse("connect", { status: 200, body: h.value, headers: h.headers }, { clock: h.clock }),
+    core.decodeCallingResponse("get_call_permissions", { status: 400, body: h.value, headers: h.headers }),
+    core.decodeCallingResponse(hv(h.other), hv(h.value), hv(h.value)),
+  ],
+  decodeSipResponse: (h) => [core.decodeSipResponse(h.value, { clock: h.clock, secrets: [h.secret] }), core.decodeSipResponse("SIP/2.0 486 Busy Here\r\n\r\n", hv(h.value))],
+  hasTag: (h) => core.hasTag(as<core.GraphError>(h.value), "CallPermissionNotFound", "DuplicateCall"),
+  isCallingError: (h) => core.isCallingError(h.value),
+  isGraphError: (h) => core.isGraphError(h.value),
+  isRetryable: (h) => core.isRetryable(hv(h.value)),
+  matchCategory: (h) => [untyped(core.matchCategory)(h.value, catchAll()), untyped(core.matchCategory)(core.graphError("CallPermissionNotFound"), h.value)],
+  matchError: (h) => [untyped(core.matchError)(h.value, catchAll()), untyped(core.matchError)(core.graphError("CallPermissionNotFound"), h.value)],
+  toError: (h) => core.toError(hv(h.value)),
+  computeRetryAt: (h) => [core.computeRetryAt(hv(h.value)), core.computeRetryAt({ details: hv(h.other), headers: h.headers, clock: h.clock })],
+  getHeader: (h) => [core.getHeader(h.headers, "retry-after"), core.getHeader(hv(h.value), hv(h.other))],
+  parseRetryAfter: (h) => [core.parseRetryAfter(hv(h.value), h.clock), core.parseRetryAfter("120", hv(h.other))],
+  retryAtFromUsage: (h) => [core.retryAtFromUsage(h.headers, h.clock), core.retryAtFromUsage(hv(h.value), hv(h.other))],
+  timeInText: (h) => [core.timeInText(hv(h.value), h.clock), core.timeInText("Next call allowed at 1900000000", hv(h.other))],
+  encodeGraphError: (h) => core.encodeGraphError(hv(h.value)),
+  encodeWebhookError: (h) => core.encodeWebhookError(hv(h.value)),
+};
+
+/** `wacall/webhook` */
+export const webhookCalls: Record<keyof typeof webhook, Call> = {
+  DEFAULT_MAX_BODY_BYTES: "value",
+  ENTRY_OVERHEAD_BYTES: "value",
+  webhookServerOptions: "value",
+  decodeWebhook: (h) => [webhook.decodeWebhook(h.value, { secrets: [h.secret] }), webhook.decodeWebhook(h.other, hv(h.value))],
+  decodeWebhookItems: (h) => [webhook.decodeWebhookItems(h.value, { secrets: [h.secret] }), webhook.decodeWebhookItems(h.other, hv(h.value))],
+  eventKey: (h) => webhook.eventKey(hv(h.value)),
+  memoryDedupeStore: async (h) => {
+    const store = webhook.memoryDedupeStore(hv(h.value));
+    return [await store.isHandled(hv(h.other)), await store.markHandled(hv(h.other)), await store.isHandled(hv(h.other))];
+  },
+  createWebhookHandler: async (h) => {
+    const hostileOptions = webhook.createWebhookHandler(webhookOptions(h));
+    const hostileRequest = webhook.createWebhookHandler({ appSecret: h.secret, verifyToken: "verify-me", onEvent: () => undefined });
+    const statuses = [(await hostileOptions(requestFrom(h.other))).status, (await hostileRequest(hv(h.value))).status];
+    return statuses;
+  },
+  toNodeListener: async (h) => {
+    const handler = webhook.createWebhookHandler({ appSecret: h.secret, verifyToken: "verify-me", onEvent: () => undefined });
+    const good = recordingResponse();
+    webhook.toNodeListener(handler, hv(h.value))(fakeNodeRequest(h), good.res);
+    const bad = recordingResponse();
+    webhook.toNodeListener(hv(h.other))(fakeNodeRequest(h), bad.res);
+    webhook.toNodeListener(handler)(hv(h.value), hv(h.other));
+    return [await answered(good.ended), await answered(bad.ended)];
+  },
+  parseSignatureHeader: (h) => webhook.parseSignatureHeader(hv(h.value)),
+  signBody: (h) => Promise.all([webhook.signBody(hv(h.value), h.secret), webhook.signBody("{}", hv(h.other))]),
+  verifySignature: (h) => Promise.all([webhook.verifySignature(h.value, "sha256=00", h.secret), webhook.verifySignature("{}", hv(h.value), hv(h.other))]),
+  verifySubscription: (h) => [webhook.verifySubscription(hv(h.value), "verify-me"), webhook.verifySubscription("hub.mode=subscribe&hub.verify_token=x&hub.challenge=1", hv(h.other))],
+};
+
+/** `wacall/client` */
+export const clientCalls: Record<keyof typeof client, Call> = {
+  clientDefaults: "value",
+  createCallingClient: (h) => callEveryMethod(client.createCallingClient(hostileOptions(h)), h),
+  sdpOffer: (h) => client.sdpOffer(hv(h.value)),
+  sdpAnswer: (h) => client.sdpAnswer(hv(h.value)),
+  answerIncomingCall: (h) =>
+    Promise.all([
+      client.answerIncomingCall(quietClient(h.secret), hv(h.value), as<SdpAnswer>(h.other), { clock: h.clock }),
+      client.answerIncomingCall(hv(h.value), connectEvent(), client.sdpAnswer("v=0"), hv(h.other)),
+    ]),
+  ensureCallPermission: (h) => Promise.all([client.ensureCallPermission(quietClient(h.secret), hv(h.value)), client.ensureCallPermission(hv(h.value), { user: "15551234567", requestBody: "May we call?" })]),
+  settleOutcomeUnknown: (h) => [
+    client.settleOutcomeUnknown(as<OutcomeUnknown>(h.value), as<Iterable<CallEvent>>(h.other)),
+    client.settleOutcomeUnknown(as<OutcomeUnknown>({ _tag: "OutcomeUnknown", bizOpaqueCallbackData: "k", to: "1" }), as<Iterable<CallEvent>>(h.value)),
+  ],
+};
+
+/** The three modules, each with its namespace and its table. */
+export const modules = [
+  { name: "wacall", namespace: core as Record<string, unknown>, calls: coreCalls as Record<string, Call> },
+  { name: "wacall/webhook", namespace: webhook as Record<string, unknown>, calls: webhookCalls as Record<string, Call> },
+  { name: "wacall/client", namespace: client as Record<string, unknown>, calls: clientCalls as Record<string, Call> },
+] as const;
