@@ -4,11 +4,12 @@
  *
  * @module
  */
-import { err, errAsync, ok, okAsync, type Result, type ResultAsync } from "neverthrow";
+import { err, errAsync, ok, ResultAsync, type Result } from "neverthrow";
+import type { Operation } from "../catalog.js";
 import type { CallId, CallPermissions, MessageId } from "../response.js";
 import type { CallConnect, CallEvent } from "../webhook/events.js";
 import type { CallingClient } from "./client.js";
-import type { Aborted, ClientErrorOf, OutcomeUnknown } from "./errors.js";
+import type { Aborted, ClientErrorOf, InvalidInput, OutcomeUnknown } from "./errors.js";
 import type { SdpAnswer } from "./types.js";
 
 /** Where a user's call permission stands after {@link ensureCallPermission}. */
@@ -50,28 +51,64 @@ export function ensureCallPermission(
   client: CallingClient,
   input: { readonly user: string; readonly requestBody: string },
 ): ResultAsync<PermissionOutcome, EnsurePermissionError> {
-  return client.getCallPermissions({ userWaId: input.user }).andThen((p): ResultAsync<PermissionOutcome, EnsurePermissionError> => {
-    if (p.canCall) return okAsync({ _tag: "Granted", permissions: p });
-    const granted = p.status === "temporary" || p.status === "permanent" || p.status === "granted";
-    if (granted) {
-      const retryAt = latestReset(p, "start_call");
-      return okAsync({ _tag: "NotAllowedUntil", reason: "call-limit", ...(retryAt !== undefined && { retryAt }) });
-    }
-    if (!p.canRequestPermission) {
-      const retryAt = latestReset(p, "send_call_permission_request");
-      return okAsync({ _tag: "NotAllowedUntil", reason: "request-limit", ...(retryAt !== undefined && { retryAt }) });
-    }
-    return client
-      .sendCallPermissionRequest({ to: input.user, body: input.requestBody })
-      .map((messageId): PermissionOutcome => ({ _tag: "Requested", messageId }))
-      .orElse((e): ResultAsync<PermissionOutcome, EnsurePermissionError> => {
-        if (e._tag === "PermanentCallPermissionExists") return okAsync({ _tag: "Granted" });
-        if (e._tag === "CallPermissionRequestLimitHit") {
-          return okAsync({ _tag: "NotAllowedUntil", reason: "request-limit", ...(e.retryAt !== undefined && { retryAt: e.retryAt }) });
-        }
-        return errAsync(e);
-      });
-  });
+  return new ResultAsync(ensure(client, input).catch(() => err(brokenClient("get_call_permissions"))));
+}
+
+async function ensure(client: CallingClient, input: { readonly user: string; readonly requestBody: string }): Promise<Result<PermissionOutcome, EnsurePermissionError>> {
+  let user: unknown;
+  let requestBody: unknown;
+  try {
+    user = input.user;
+    requestBody = input.requestBody;
+  } catch {
+    return err(invalid("get_call_permissions", "input", "could not be read (a getter or Proxy threw)"));
+  }
+  if (typeof user !== "string") return err(invalid("get_call_permissions", "user", "must be the user's WhatsApp id"));
+  if (typeof requestBody !== "string") return err(invalid("send_call_permission_request", "requestBody", "must be a string"));
+  const looked = await fromClient("get_call_permissions", () => client.getCallPermissions({ userWaId: user }));
+  if (looked.isErr()) return err(looked.error);
+  const p = looked.value;
+  if (p.canCall) return ok({ _tag: "Granted", permissions: p });
+  const granted = p.status === "temporary" || p.status === "permanent" || p.status === "granted";
+  if (granted) {
+    const retryAt = latestReset(p, "start_call");
+    return ok({ _tag: "NotAllowedUntil", reason: "call-limit", ...(retryAt !== undefined && { retryAt }) });
+  }
+  if (!p.canRequestPermission) {
+    const retryAt = latestReset(p, "send_call_permission_request");
+    return ok({ _tag: "NotAllowedUntil", reason: "request-limit", ...(retryAt !== undefined && { retryAt }) });
+  }
+  const sent = await fromClient("send_call_permission_request", () => client.sendCallPermissionRequest({ to: user, body: requestBody }));
+  if (sent.isOk()) return ok({ _tag: "Requested", messageId: sent.value });
+  const e = sent.error;
+  if (e._tag === "PermanentCallPermissionExists") return ok({ _tag: "Granted" });
+  if (e._tag === "CallPermissionRequestLimitHit") return ok({ _tag: "NotAllowedUntil", reason: "request-limit", ...(e.retryAt !== undefined && { retryAt: e.retryAt }) });
+  return err(e);
+}
+
+/** Rejected input of a pipeline, before any request. */
+function invalid(operation: Operation, field: string, message: string): InvalidInput {
+  return { _tag: "InvalidInput", category: "request", operation, field, message, retryable: false, attempts: 0, elapsedMs: 0, history: [] };
+}
+
+/** What a pipeline returns when the client it was given is not a working {@link CallingClient}. */
+function brokenClient(operation: Operation): InvalidInput {
+  return invalid(operation, "client", "is not a CallingClient (a method is missing, threw, or did not return a Result)");
+}
+
+/**
+ * Runs one client method and waits for its `Result`. A method that is missing, throws, rejects
+ * or resolves to something that is not a `Result` gives `InvalidInput` on `client`.
+ */
+async function fromClient<T, E>(operation: Operation, run: () => PromiseLike<Result<T, E>>): Promise<Result<T, E | InvalidInput>> {
+  try {
+    const r: unknown = await run();
+    return typeof r === "object" && r !== null && typeof (r as { isOk?: unknown }).isOk === "function" && typeof (r as { isErr?: unknown }).isErr === "function"
+      ? (r as Result<T, E>)
+      : err(brokenClient(operation));
+  } catch {
+    return err(brokenClient(operation));
+  }
 }
 
 /** The incoming call can no longer be answered: the accept window has passed. */
@@ -148,11 +185,17 @@ export function answerIncomingCall(
     });
   }
   const opaque = typeof read.opaque === "string" ? { bizOpaqueCallbackData: read.opaque } : {};
-  return client
-    .preAccept({ callId, sdp: answer })
-    .andThen(() => client.accept({ callId, sdp: answer, ...opaque }))
-    .map(() => callId);
+  const steps = async (): Promise<Result<CallId, AnswerError>> => {
+    const pre = await fromClient("pre_accept", () => client.preAccept({ callId, sdp: answer }));
+    if (pre.isErr()) return err(pre.error);
+    const acc = await fromClient("accept", () => client.accept({ callId, sdp: answer, ...opaque }));
+    return acc.isErr() ? err(acc.error) : ok(callId);
+  };
+  return new ResultAsync(steps().catch(() => err(brokenClient("pre_accept"))));
 }
+
+/** The most events {@link settleOutcomeUnknown} looks at; an endless iterable stops there. */
+const MAX_EVENTS = 1_000_000;
 
 /** What the webhooks say about a `connect` whose outcome was unknown. */
 export type Settlement =
@@ -165,7 +208,7 @@ export type Settlement =
  * placed. Without such an event it is still unknown; Meta's webhooks usually arrive within
  * seconds, so wait a little before calling again. Give every connect a unique
  * `bizOpaqueCallbackData` to make this possible. A `connect` that ended in `Aborted` with
- * `sent: true` is settled the same way.
+ * `sent: true` is settled the same way. At most the first million events are looked at.
  *
  * @example
  * const s = settleOutcomeUnknown(outcome, eventsSince);
@@ -187,7 +230,13 @@ export function settleOutcomeUnknown(
   if (key === undefined) return err({ _tag: "StillUnknown", reason: "no-correlation-data" });
   let found: Extract<Settlement, { _tag: "CallPlaced" }> | undefined;
   try {
+    if (typeof events !== "object" || events === null) return err({ _tag: "StillUnknown", reason: "no-matching-event" });
+    let seen = 0;
     for (const e of events) {
+      // Bounded, so that an endless iterable cannot hang the caller; non-objects are skipped
+      // without a throw (a million thrown TypeErrors would take seconds).
+      if (++seen > MAX_EVENTS) break;
+      if (typeof e !== "object" || e === null) continue;
       try {
         if (e._tag !== "CallStatus" && e._tag !== "CallConnect" && e._tag !== "CallTerminate") continue;
         if (e.bizOpaqueCallbackData !== key) continue;

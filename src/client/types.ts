@@ -24,7 +24,8 @@ export interface SdpAnswer {
  * client.connect({ to: "15551234567", sdp: sdpOffer(pc.localDescription.sdp) });
  */
 export function sdpOffer(sdp: string): SdpOffer {
-  return { type: "offer", sdp };
+  // JavaScript callers may pass anything: a non-string becomes "" (which connect then refuses).
+  return { type: "offer", sdp: typeof sdp === "string" ? sdp : "" };
 }
 
 /**
@@ -34,7 +35,8 @@ export function sdpOffer(sdp: string): SdpOffer {
  * client.accept({ callId, sdp: sdpAnswer(answer.sdp) });
  */
 export function sdpAnswer(sdp: string): SdpAnswer {
-  return { type: "answer", sdp };
+  // JavaScript callers may pass anything: a non-string becomes "" (which the answer calls then refuse).
+  return { type: "answer", sdp: typeof sdp === "string" ? sdp : "" };
 }
 
 /** Who to call: a WhatsApp id (`to`) or a business-scoped user id (`recipient`), not both. */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { answerIncomingCall, createCallingClient, settleOutcomeUnknown, type OutcomeUnknown } from "wacall/client";
+import { answerIncomingCall, createCallingClient, ensureCallPermission, sdpOffer, settleOutcomeUnknown, type CallingClient, type OutcomeUnknown } from "wacall/client";
 import type { CallConnect, CallEvent } from "wacall/webhook";
 import { ANSWER, TOKEN, USER } from "./helpers.js";
 import { rawServer, respond, type RawServer } from "./raw-server.js";
@@ -68,5 +68,23 @@ describe("pipelines are total for hostile events, clocks and iterables", () => {
       }),
     );
     expect(none._unsafeUnwrapErr()).toMatchObject({ _tag: "StillUnknown", reason: "no-matching-event" });
+  });
+
+  it("a client that is not one (missing methods, throwing, not returning a Result) gives InvalidInput on client", async () => {
+    const broken = [null, {}, { getCallPermissions: () => 42, preAccept: () => 42 }, { getCallPermissions: () => { throw new Error("x"); }, preAccept: () => Promise.reject(new Error("y")) }];
+    for (const client of broken) {
+      const a = await total(() => ensureCallPermission(client as unknown as CallingClient, { user: USER, requestBody: "May we call?" }));
+      expect(a._unsafeUnwrapErr()).toMatchObject({ _tag: "InvalidInput", field: "client" });
+      const b = await total(() => answerIncomingCall(client as unknown as CallingClient, incoming(), ANSWER));
+      expect(b._unsafeUnwrapErr()).toMatchObject({ _tag: "InvalidInput", field: "client" });
+    }
+  });
+
+  it("settleOutcomeUnknown over an endless iterable returns (bounded), and sdpOffer of a non-string is printable", async () => {
+    const outcome = { _tag: "OutcomeUnknown", to: USER, bizOpaqueCallbackData: "k" } as OutcomeUnknown;
+    const endless = { *[Symbol.iterator]() { for (;;) yield 1 as unknown as CallEvent; } };
+    const r = await total(() => settleOutcomeUnknown(outcome, endless));
+    expect(r._unsafeUnwrapErr().reason).toBe("no-matching-event");
+    expect(() => JSON.stringify(sdpOffer(10n as unknown as string))).not.toThrow();
   });
 });
