@@ -5,6 +5,47 @@
  * @module
  */
 import type { GraphError, MalformedResponse } from "./errors.js";
+import { guard } from "./internal/guard.js";
+
+/** The fields of an error value, read once and type-checked (the value may come from anywhere). */
+interface Fields {
+  readonly code: number;
+  readonly message: string;
+  readonly details?: string;
+  readonly subcode?: number;
+  readonly isTransient?: boolean;
+  readonly userTitle?: string;
+  readonly userMessage?: string;
+  readonly fbtraceId?: string;
+}
+
+function fieldsOf(e: unknown): Fields {
+  return guard(
+    () => {
+      const o = (typeof e === "object" && e !== null ? e : {}) as Record<string, unknown>;
+      const text = (k: string) => (typeof o[k] === "string" ? (o[k] as string) : undefined);
+      const num = (k: string) => (typeof o[k] === "number" && Number.isFinite(o[k]) ? (o[k] as number) : undefined);
+      const details = text("details");
+      const subcode = num("subcode");
+      const isTransient = typeof o["isTransient"] === "boolean" ? (o["isTransient"] as boolean) : undefined;
+      const userTitle = text("userTitle");
+      const userMessage = text("userMessage");
+      const fbtraceId = text("fbtraceId");
+      return {
+        code: num("code") ?? 0,
+        message: text("message") ?? "",
+        ...(details !== undefined && { details }),
+        ...(subcode !== undefined && { subcode }),
+        ...(isTransient !== undefined && { isTransient }),
+        ...(userTitle !== undefined && { userTitle }),
+        ...(userMessage !== undefined && { userMessage }),
+        ...(fbtraceId !== undefined && { fbtraceId }),
+      };
+    },
+    () => ({ code: 0, message: "" }),
+    { code: 0, message: "" },
+  );
+}
 
 /** A Graph error object as Meta sends it in an HTTP error body. */
 export interface GraphErrorObject {
@@ -37,7 +78,8 @@ export type CodedError = Exclude<GraphError, MalformedResponse>;
  * @example
  * encodeGraphError(graphError("DuplicateCall")); // { error: { code: 138003, … } }
  */
-export function encodeGraphError(e: CodedError): { readonly error: GraphErrorObject } {
+export function encodeGraphError(error: CodedError): { readonly error: GraphErrorObject } {
+  const e = fieldsOf(error);
   return {
     error: {
       message: e.message,
@@ -59,7 +101,8 @@ export function encodeGraphError(e: CodedError): { readonly error: GraphErrorObj
  * @example
  * encodeWebhookError(graphError("MediaReceiveTimeout")).code; // 138021
  */
-export function encodeWebhookError(e: CodedError): WebhookErrorObject {
+export function encodeWebhookError(error: CodedError): WebhookErrorObject {
+  const e = fieldsOf(error);
   return {
     code: e.code,
     title: e.message,

@@ -13,6 +13,7 @@ import {
   type Operation,
 } from "./catalog.js";
 import { guard } from "./internal/guard.js";
+import { isDict } from "./internal/json.js";
 import { redactDeep, redactField, snippetOf } from "./internal/redact.js";
 
 /**
@@ -65,17 +66,21 @@ export type UnknownGraphError = {
   readonly code: number;
 } & ErrorMetadata;
 
-/** Why a response could not be read as a Graph error or an expected success. */
-export type MalformedReason =
-  | "empty"
-  | "not-json"
-  | "invalid-json"
-  | "error-is-string"
-  | "no-error-object"
-  | "no-code"
-  | "success-false"
-  | "unexpected-success-shape"
-  | "unreadable";
+/** Every reason a response can be a {@link MalformedResponse}. */
+export const malformedReasons = [
+  "empty",
+  "not-json",
+  "invalid-json",
+  "error-is-string",
+  "no-error-object",
+  "no-code",
+  "success-false",
+  "unexpected-success-shape",
+  "unreadable",
+] as const;
+
+/** Why a response could not be read (one of {@link malformedReasons}). */
+export type MalformedReason = (typeof malformedReasons)[number];
 
 /**
  * A body that is not a Graph error at all (HTML, truncated JSON, `{"error": "text"}`, empty),
@@ -219,8 +224,13 @@ export function graphError<T extends KnownTag>(
   tag: T,
   fields: ErrorFields & { readonly code?: number } = {},
 ): ErrorOf<T> {
-  const row = rowByTag.get(tag) as CatalogEntry;
-  const head = { _tag: tag as string, category: row.category as string, code: fields.code ?? firstCode(row) };
+  const row = typeof tag === "string" ? rowByTag.get(tag) : undefined;
+  const code = guard(() => (isDict(fields) ? fields.code : undefined), () => undefined);
+  if (row === undefined) {
+    // Only a caller the types do not protect gets here: keep the code, say what was wrong.
+    return unknownError(typeof code === "number" ? code : 0, { message: "Unknown tag given to graphError" }) as unknown as ErrorOf<T>;
+  }
+  const head = { _tag: row.tag as string, category: row.category as string, code: typeof code === "number" && Number.isFinite(code) ? code : firstCode(row) };
   return fromFields(head, fields, row.summary, row.retryable) as ErrorOf<T>;
 }
 
@@ -232,6 +242,7 @@ export function graphError<T extends KnownTag>(
  * unknownError(138016)._tag; // "UnknownCallingError"
  */
 export function unknownError(code: number, fields: ErrorFields = {}): UnknownCallingError | UnknownGraphError {
+  if (typeof code !== "number" || !Number.isFinite(code)) code = 0;
   const calling = isCallingCode(code);
   const head = { _tag: calling ? "UnknownCallingError" : "UnknownGraphError", category: "unknown", code };
   return fromFields(head, fields, `Unknown ${calling ? "calling" : "Graph"} error code ${code}`, false) as
@@ -241,7 +252,7 @@ export function unknownError(code: number, fields: ErrorFields = {}): UnknownCal
 
 /** Whether a code is in the Calling API's range (138000-138999). */
 export function isCallingCode(code: number): boolean {
-  return code >= callingCodeRange[0] && code <= callingCodeRange[1];
+  return typeof code === "number" && code >= callingCodeRange[0] && code <= callingCodeRange[1];
 }
 
 /**
@@ -255,8 +266,9 @@ export function malformedResponse(
   snippet: string,
   fields: ErrorFields = {},
 ): MalformedResponse {
-  const head = { _tag: "MalformedResponse", category: "malformed", reason, snippet: typeof snippet === "string" ? snippetOf(snippet, snippetLength) : "" };
-  return fromFields(head, fields, `Malformed response (${reason})`, false) as MalformedResponse;
+  const safeReason: MalformedReason = typeof reason === "string" && (malformedReasons as readonly string[]).includes(reason) ? reason : "unreadable";
+  const head = { _tag: "MalformedResponse", category: "malformed", reason: safeReason, snippet: typeof snippet === "string" ? snippetOf(snippet, snippetLength) : "" };
+  return fromFields(head, fields, `Malformed response (${safeReason})`, false) as MalformedResponse;
 }
 
 /**
@@ -268,10 +280,18 @@ export function malformedResponse(
  * forOperation(graphError("CallPermissionRequestLimitHit"), "connect")._tag; // "UnknownCallingError"
  */
 export function forOperation<O extends Operation>(e: GraphError, op: O): GraphErrorOf<O> {
+  return guard(() => narrowTo(e, op), () => malformedResponse("unreadable", "") as GraphErrorOf<O>, unreadableError as GraphErrorOf<O>);
+}
+
+const unreadableError = { _tag: "MalformedResponse", category: "malformed", reason: "unreadable", snippet: "", message: "Unreadable error value", retryable: false, raw: undefined } as const;
+
+function narrowTo<O extends Operation>(e: GraphError, op: O): GraphErrorOf<O> {
+  if (typeof e !== "object" || e === null) return malformedResponse("unreadable", "") as GraphErrorOf<O>;
   if (e._tag === "MalformedResponse" || e._tag === "UnknownCallingError" || e._tag === "UnknownGraphError") {
     return e as GraphErrorOf<O>;
   }
-  const row = rowByTag.get(e._tag) as CatalogEntry;
+  const row = rowByTag.get(e._tag);
+  if (row === undefined) return malformedResponse("unreadable", "") as GraphErrorOf<O>;
   if ((row.operations as readonly Operation[]).includes(op)) return e as GraphErrorOf<O>;
   const { _tag: _t, category: _c, code, ...meta } = e;
   return unknownError(code, meta) as GraphErrorOf<O>;

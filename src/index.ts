@@ -23,6 +23,7 @@ export {
 export {
   forOperation,
   graphError,
+  malformedReasons,
   malformedResponse,
   snippetLength,
   isCallingCode,

@@ -5,6 +5,23 @@
  */
 import { catalog, type Category } from "./catalog.js";
 import type { CallingError, GraphError } from "./errors.js";
+import { guard } from "./internal/guard.js";
+import { redactDeep } from "./internal/redact.js";
+
+/** A property of a value that may be hostile (a getter or a Proxy trap may throw): read or `undefined`. */
+function read(value: unknown, key: string): unknown {
+  return guard(() => (typeof value === "object" && value !== null ? (value as Record<string, unknown>)[key] : undefined), () => undefined);
+}
+
+/** An own function-valued entry of a handler table, read without trusting the table. */
+function handlerOf(handlers: unknown, key: string | undefined): ((e: never) => unknown) | undefined {
+  return guard(() => {
+    if (typeof handlers !== "object" || handlers === null) return undefined;
+    const own = key !== undefined && Object.prototype.hasOwnProperty.call(handlers, key) ? (handlers as Record<string, unknown>)[key] : undefined;
+    const h = typeof own === "function" ? own : (handlers as Record<string, unknown>)["_"];
+    return typeof h === "function" ? (h as (e: never) => unknown) : undefined;
+  }, () => undefined);
+}
 
 /** Anything with a string `_tag`: every wacall error, and unions of them. */
 export interface Tagged {
@@ -40,7 +57,8 @@ export function matchError<E extends Tagged, const H extends PartialHandlers<E, 
   handlers: H & NoExtraKeys<H, E["_tag"] | "_">,
 ): HandlerResult<H>;
 export function matchError(error: Tagged, handlers: object): unknown {
-  return dispatch(handlers, error._tag, error);
+  const tag = read(error, "_tag");
+  return dispatch(handlers, typeof tag === "string" ? tag : undefined, error);
 }
 
 /** Rejects keys that are not tags (a typo would otherwise hide a missing handler). */
@@ -51,10 +69,14 @@ export type HandlerResult<H> = {
   [K in keyof H]: H[K] extends (...args: never[]) => infer R ? R : never;
 }[keyof H];
 
-function dispatch<E>(handlers: object, key: string, error: E): unknown {
-  const table = handlers as Readonly<Record<string, ((e: E) => unknown) | undefined>>;
-  const handler = Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
-  return (handler ?? (table["_"] as (e: E) => unknown))(error);
+/**
+ * Calls the handler of `key`, or `_`. The types make one of them exist; for a caller the types do
+ * not protect (plain JavaScript, a value read from elsewhere), no handler gives `undefined`. What a
+ * handler itself throws is the caller's own exception and is not caught.
+ */
+function dispatch<E>(handlers: object, key: string | undefined, error: E): unknown {
+  const handler = handlerOf(handlers, key) as ((e: E) => unknown) | undefined;
+  return handler === undefined ? undefined : handler(error);
 }
 
 /**
@@ -86,7 +108,8 @@ export function matchCategory<
   const H extends Partial<CategoryHandlers<E, unknown>> & { readonly _: (error: E) => unknown },
 >(error: E, handlers: H & NoExtraKeys<H, E["category"] | "_">): HandlerResult<H>;
 export function matchCategory(error: Categorized, handlers: object): unknown {
-  return dispatch(handlers, error.category, error);
+  const category = read(error, "category");
+  return dispatch(handlers, typeof category === "string" ? category : undefined, error);
 }
 
 const callingTags = new Set<string>([
@@ -101,8 +124,7 @@ const graphTags = new Set<string>([
 ]);
 
 function tagOf(value: unknown): string | undefined {
-  if (typeof value !== "object" || value === null) return undefined;
-  const tag = (value as { _tag?: unknown })._tag;
+  const tag = read(value, "_tag");
   return typeof tag === "string" ? tag : undefined;
 }
 
@@ -136,7 +158,7 @@ export function isCallingError(value: unknown): value is CallingError {
  * isRetryable(decodeGraphError({ code: 138002 })); // true
  */
 export function isRetryable(error: { readonly retryable: boolean }): boolean {
-  return error.retryable;
+  return read(error, "retryable") === true;
 }
 
 /**
@@ -149,7 +171,8 @@ export function hasTag<E extends Tagged, const T extends readonly E["_tag"][]>(
   error: E,
   ...tags: T
 ): error is Extract<E, { readonly _tag: T[number] }> {
-  return (tags as readonly string[]).includes(error._tag);
+  const tag = tagOf(error);
+  return tag !== undefined && guard(() => Array.isArray(tags) && (tags as readonly unknown[]).includes(tag), () => false);
 }
 
 /** An `Error` carrying a wacall error as its `cause`, for code that must throw. */
@@ -167,8 +190,19 @@ export interface WacallThrowable<E extends Tagged> extends Error {
 export function toError<E extends Tagged & { readonly message: string; readonly code?: number }>(
   error: E,
 ): WacallThrowable<E> {
-  const code = error.code === undefined ? "" : ` (${error.code})`;
-  const e = new Error(`${error._tag}${code}: ${error.message}`, { cause: error }) as WacallThrowable<E>;
-  e.name = error._tag;
+  const tag = tagOf(error) ?? "UnknownError";
+  const rawCode = read(error, "code");
+  const rawMessage = read(error, "message");
+  const code = typeof rawCode === "number" ? ` (${rawCode})` : "";
+  const message = typeof rawMessage === "string" ? rawMessage : "";
+  // The value itself when it is a plain object; otherwise (a Proxy, a class instance) a JSON-safe
+  // copy, so printing the Error can never throw.
+  const plain = guard(() => {
+    const proto: unknown = Object.getPrototypeOf(error);
+    return proto === Object.prototype || proto === null;
+  }, () => false);
+  const cause = plain ? error : redactDeep(error);
+  const e = new Error(`${tag}${code}: ${message}`, { cause }) as WacallThrowable<E>;
+  e.name = tag;
   return e;
 }

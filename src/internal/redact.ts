@@ -98,17 +98,28 @@ export function joinScrubbers(a: Scrubber | undefined, b: Scrubber | undefined):
 // Each pattern is a literal prefix followed by single character-class runs: no nested or
 // adjacent overlapping quantifiers, so matching is linear in the (already bounded) text.
 const tokenChars = "[A-Za-z0-9._~+/=|:-]";
+// Whitespace before a value: real whitespace, an escaped one (`\t`, also doubly escaped inside a
+// JSON string held in a string), or a percent-encoded one.
+const gap = "(?:\\s|\\\\+[trn]|%20|%09)";
+// A quote, possibly escaped once or more.
+const quote = "\\\\*[\"']";
 const patterns: readonly (readonly [RegExp, string])[] = [
   // Meta user, system-user and page tokens.
   [/EAA[A-Za-z0-9]{8,}/g, `EAA${REDACTED}`],
-  // Authorization scheme values, with any whitespace (or an escaped one) before them, quoted or not.
-  [new RegExp(`\\b(Bearer|OAuth)((?:\\s|\\\\[trn]|%20|%09)+)(\\\\?["'])[^"'\\\\]*`, "gi"), `$1$2$3${REDACTED}`],
-  [new RegExp(`\\b(Bearer|OAuth)((?:\\s|\\\\[trn]|%20|%09)+)${tokenChars}{8,}`, "gi"), `$1$2${REDACTED}`],
-  [new RegExp(`\\b(Token|Basic)((?:\\s|\\\\[trn]|%20|%09)+)(\\\\?["'])[^"'\\\\]*`, "g"), `$1$2$3${REDACTED}`],
-  [new RegExp(`\\b(Token|Basic)((?:\\s|\\\\[trn]|%20|%09)+)${tokenChars}{8,}`, "g"), `$1$2${REDACTED}`],
-  // Credential parameters: key=value, key="value", key%3Dvalue, "key":"value", key:value.
+  // Authorization scheme values, quoted or not. No word boundary before the scheme: an escaped
+  // line break (`\nBearer`) would hide it.
+  [new RegExp(`(Bearer|OAuth)(${gap}+)(${quote})[^"'\\\\]*`, "gi"), `$1$2$3${REDACTED}`],
+  [new RegExp(`(Bearer|OAuth)(${gap}+)${tokenChars}{8,}`, "gi"), `$1$2${REDACTED}`],
+  [new RegExp(`(Token|Basic)(${gap}+)(${quote})[^"'\\\\]*`, "g"), `$1$2$3${REDACTED}`],
+  [new RegExp(`(Token|Basic)(${gap}+)${tokenChars}{8,}`, "g"), `$1$2${REDACTED}`],
+  // Credential parameters: key=value, key="value", key%3Dvalue, "key":"value" (with any escaping
+  // and whitespace around the colon), key:value.
   [
-    /((?:access|refresh|client|app|id|session|auth|bearer)?[_-]?(?:token|secret)|appsecret_proof|password|passwd|api[_-]?key)(\s*=\s*\\?["']?|%3[dD]|\\?["']\s*:\s*\\?["']|:(?=[^\s]))([^\s"'&,;\\]+)/gi,
+    new RegExp(
+      `((?:access|refresh|client|app|id|session|auth|bearer)?[_-]?(?:token|secret)|appsecret_proof|password|passwd|api[_-]?key)` +
+        `(\\s*=\\s*(?:${quote})?|%3[dD]|${quote}${gap}*:${gap}*(?:${quote})?|:(?=[^\\s]))([^\\s"'&,;\\\\]+)`,
+      "gi",
+    ),
     `$1$2${REDACTED}`,
   ],
   // App access tokens: `<app id>|<app secret>` (the id is kept).

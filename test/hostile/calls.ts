@@ -136,6 +136,7 @@ export const coreCalls: Record<keyof typeof core, Call> = {
   fallbackTags: "value",
   callingCodeRange: "value",
   snippetLength: "value",
+  malformedReasons: "value",
   sipCatalog: "value",
   catalogEntry: (h) => core.catalogEntry(hv(h.value)),
   forOperation: (h) => [core.forOperation(hv(h.value), "connect"), core.forOperation(core.graphError("CallPermissionNotFound"), hv(h.other))],
