@@ -4,6 +4,7 @@
  * @module
  */
 import { safeNow } from "../internal/guard.js";
+import { optionOf, positiveOption } from "./options.js";
 
 /**
  * Remembers which events were handled. The handler asks {@link DedupeStore.isHandled} before
@@ -59,7 +60,6 @@ export interface MemoryDedupeStore extends DedupeStore {
   readonly bytes: number;
 }
 
-const positive = (v: unknown, fallback: number): number => (typeof v === "number" && v > 0 && !Number.isNaN(v) ? v : fallback);
 
 /**
  * An in-memory {@link DedupeStore}, bounded in keys and in bytes (oldest keys dropped first),
@@ -70,10 +70,11 @@ const positive = (v: unknown, fallback: number): number => (typeof v === "number
  * createWebhookHandler({ appSecret, verifyToken, onEvent, dedupe: memoryDedupeStore({ maxKeys: 50_000, maxBytes: 16 << 20 }) });
  */
 export function memoryDedupeStore(options: MemoryDedupeOptions = {}): MemoryDedupeStore {
-  const maxKeys = positive(options.maxKeys, 10_000);
-  const maxBytes = positive(options.maxBytes, 4 * 1024 * 1024);
-  const ttlMs = positive(options.ttlMs, 24 * 60 * 60 * 1000);
-  const clock = options.clock;
+  const maxKeys = positiveOption(options, "maxKeys", 10_000);
+  const maxBytes = positiveOption(options, "maxBytes", 4 * 1024 * 1024);
+  const ttlMs = positiveOption(options, "ttlMs", 24 * 60 * 60 * 1000);
+  const clockOption = optionOf(options, "clock");
+  const clock = typeof clockOption === "function" ? (clockOption as () => number) : undefined;
   const seen = new Map<string, number>();
   let bytes = 0;
   const cost = (key: string) => key.length * 2 + ENTRY_OVERHEAD_BYTES;

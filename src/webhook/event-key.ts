@@ -14,13 +14,19 @@ export function rememberSource(event: CallEvent, source: unknown): void {
   sources.set(event, source);
 }
 
-/** Canonical JSON stops growing past this many characters (only object inputs with shared references get there). */
+/** Canonical JSON stops growing past this many characters (only object inputs, e.g. with shared references, get there). */
 const CANONICAL_LIMIT = 16 * 1024 * 1024;
 
-/** Items of one array read for the key (a JSON body within the size limit holds fewer). */
-const MAX_ARRAY_ITEMS = 1 << 20;
+/**
+ * Values read for one key. A calls event holds a few dozen; the bound keeps a hostile object
+ * (a Proxy that makes a new object on every read) to about a second.
+ */
+const MAX_NODES = 100_000;
 
-type Step = { readonly text: string } | { readonly value: unknown } | { readonly leave: object };
+/** Nesting read for one key; deeper values are marked (JSON.parse itself refuses far less deep text). */
+const MAX_DEPTH = 4_096;
+
+type Step = { readonly text: string } | { readonly value: unknown; readonly depth: number } | { readonly leave: object };
 
 function read(obj: object, key: string | number): unknown {
   try {
@@ -48,21 +54,29 @@ function isArray(v: object): boolean | undefined {
 
 /**
  * Canonical JSON of any value: object keys sorted, no whitespace, cycles and unreadable parts
- * marked, BigInts tagged. Iterative (no recursion the input controls) and never throws; output
- * is bounded by {@link CANONICAL_LIMIT}.
+ * marked, BigInts tagged. Iterative (no recursion the input controls) and never throws; reads at
+ * most {@link MAX_NODES} values, {@link MAX_DEPTH} levels and {@link CANONICAL_LIMIT} characters
+ * (past them the text is cut with a marker).
  */
 export function canonicalJson(value: unknown): string {
-  const out: string[] = [];
+  const parts: string[] = [];
+  let pieces: string[] = [];
   let size = 0;
-  const stack: Step[] = [{ value }];
+  let nodes = 0;
+  const stack: Step[] = [{ value, depth: 0 }];
   const path = new Set<object>();
   const emit = (text: string) => {
-    out.push(text);
+    pieces.push(text);
     size += text.length;
+    // Join small pieces as they come, so the output costs about its length in memory.
+    if (pieces.length >= 4096) {
+      parts.push(pieces.join(""));
+      pieces = [];
+    }
   };
   while (stack.length > 0) {
-    if (size > CANONICAL_LIMIT) {
-      emit(`…[cut at ${CANONICAL_LIMIT}]`);
+    if (size > CANONICAL_LIMIT || nodes > MAX_NODES) {
+      emit(`…[cut at ${size} characters, ${nodes} values]`);
       break;
     }
     const step = stack.pop() as Step;
@@ -75,6 +89,8 @@ export function canonicalJson(value: unknown): string {
       continue;
     }
     const v = step.value;
+    const depth = step.depth;
+    nodes++;
     switch (typeof v) {
       case "string":
         emit(JSON.stringify(v));
@@ -103,6 +119,10 @@ export function canonicalJson(value: unknown): string {
       emit('"[circular]"');
       continue;
     }
+    if (depth >= MAX_DEPTH) {
+      emit('"[too deep]"');
+      continue;
+    }
     if (obj instanceof Date) {
       const t = obj.getTime();
       emit(Number.isNaN(t) ? "null" : JSON.stringify(obj.toISOString()));
@@ -119,10 +139,10 @@ export function canonicalJson(value: unknown): string {
     if (array === true) {
       const raw = read(obj, "length");
       const length = typeof raw === "number" && Number.isSafeInteger(raw) && raw > 0 ? raw : 0;
-      const n = Math.min(length, MAX_ARRAY_ITEMS);
+      const n = Math.min(length, MAX_NODES);
       stack.push({ text: n < length ? `,"[${length - n} more items]"]` : "]" });
       for (let i = n - 1; i >= 0; i--) {
-        stack.push({ value: read(obj, i) });
+        stack.push({ value: read(obj, i), depth: depth + 1 });
         if (i > 0) stack.push({ text: "," });
       }
       stack.push({ text: "[" });
@@ -131,13 +151,14 @@ export function canonicalJson(value: unknown): string {
       stack.push({ text: "}" });
       for (let i = ks.length - 1; i >= 0; i--) {
         const k = ks[i] as string;
-        stack.push({ value: read(obj, k) });
+        stack.push({ value: read(obj, k), depth: depth + 1 });
         stack.push({ text: `${i > 0 ? "," : ""}${JSON.stringify(k)}:` });
       }
       stack.push({ text: "{" });
     }
   }
-  return out.join("");
+  parts.push(pieces.join(""));
+  return parts.join("");
 }
 
 const encoder = new TextEncoder();
@@ -157,7 +178,8 @@ function fallbackDigest(text: string): string {
 /**
  * The identity of an event across redeliveries: `<_tag>:<SHA-256 hex>` of the item as delivered
  * (with its change field and business phone number id), in canonical JSON. Distinct items get
- * distinct keys, unknown events included; a redelivery of the same item gets the same key. An
+ * distinct keys, unknown events included (up to 100,000 values, 4,096 levels and 16 M characters
+ * per item, far beyond any calls event); a redelivery of the same item gets the same key. An
  * event built by hand (not by the decoder) is hashed from its own fields. Never rejects.
  *
  * @example

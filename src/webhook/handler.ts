@@ -8,6 +8,7 @@
 import { guard } from "../internal/guard.js";
 import { makeScrubber, redactField, type Scrubber } from "../internal/redact.js";
 import { byteLimit, declaredLength, readLimited } from "./body.js";
+import { optionOf } from "./options.js";
 import { memoryDedupeStore, type DedupeStore, type LegacyDedupeStore } from "./dedupe.js";
 import { eventKey } from "./event-key.js";
 import { decodeWebhookItems, type CallEvent, type WebhookDecodeError, type WebhookItemProblem } from "./events.js";
@@ -102,8 +103,8 @@ interface Ledger {
 
 const call = <T>(run: () => T | Promise<T>): Promise<T> => new Promise<T>((resolve) => resolve(run()));
 
-function ledgerOf(store: DedupeStore | LegacyDedupeStore): Ledger {
-  if (typeof (store as Partial<DedupeStore>).isHandled === "function") {
+function ledgerOf(store: unknown): Ledger {
+  if (guard(() => typeof (store as Partial<DedupeStore>).isHandled === "function", () => false)) {
     const s = store as DedupeStore;
     return {
       isHandled: (key) => call(() => s.isHandled(key)).then((v) => v === true),
@@ -141,23 +142,25 @@ function ledgerOf(store: DedupeStore | LegacyDedupeStore): Ledger {
  * export default { fetch: handler }; // Bun, Deno, Cloudflare Workers; or app.all("/webhook", (c) => handler(c.req.raw)) in Hono
  */
 export function createWebhookHandler(options: WebhookHandlerOptions): (request: Request) => Promise<Response> {
-  const appSecret = options.appSecret;
-  const secrets = guard(
-    () =>
-      [...(typeof appSecret === "string" ? [appSecret] : Array.isArray(appSecret) ? (appSecret as readonly unknown[]) : []), options.verifyToken].filter(
-        (s): s is string => typeof s === "string" && s !== "",
-      ),
-    () => [],
-  );
+  // Each option is read once, in the guarded boundary: a hostile options object gives defaults.
+  const appSecretOption = optionOf(options, "appSecret");
+  const appSecret: string | readonly string[] = typeof appSecretOption === "string" ? appSecretOption : guard(() => (Array.isArray(appSecretOption) ? [...(appSecretOption as unknown[])].filter((s): s is string => typeof s === "string") : []), () => []);
+  const verifyTokenOption = optionOf(options, "verifyToken");
+  const verifyToken = typeof verifyTokenOption === "string" ? verifyTokenOption : "";
+  const onEventOption = optionOf(options, "onEvent");
+  const onErrorOption = optionOf(options, "onError");
+  const dedupeOption = optionOf(options, "dedupe");
+  const awaitHandlers = optionOf(options, "awaitHandlers") === true;
+  const secrets = [...(typeof appSecret === "string" ? [appSecret] : appSecret), verifyToken].filter((s) => s !== "");
   const scrub = makeScrubber(secrets);
-  const maxBodyBytes = byteLimit(options.maxBodyBytes);
-  const store = options.dedupe === false ? undefined : ledgerOf(options.dedupe ?? memoryDedupeStore());
+  const maxBodyBytes = byteLimit(optionOf(options, "maxBodyBytes"));
+  const store = dedupeOption === false ? undefined : ledgerOf(dedupeOption ?? memoryDedupeStore());
   /** Outcomes of events being handled right now, by key: a concurrent redelivery waits for it. */
   const inflight = new Map<string, Promise<boolean>>();
 
   const report = (p: WebhookHandlerProblem): void => {
     try {
-      const r: unknown = options.onError?.(p);
+      const r: unknown = typeof onErrorOption === "function" ? (onErrorOption as (problem: WebhookHandlerProblem) => unknown)(p) : undefined;
       // An async reporter that rejects must not become an unhandled rejection.
       if (r instanceof Promise) r.catch(() => undefined);
     } catch {
@@ -178,7 +181,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
       if (handled) return true;
     }
     try {
-      await call(() => options.onEvent(event));
+      await call(() => (onEventOption as (event: CallEvent) => unknown)(event));
     } catch (cause) {
       report({ _tag: "HandlerFailed", event, cause });
       if (store !== undefined && key !== undefined) await store.failed(key).catch((c: unknown) => report({ _tag: "DedupeFailed", event, cause: c }));
@@ -237,14 +240,14 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
       unexpected(cause);
       return false;
     });
-    if (options.awaitHandlers !== true) return empty(200);
+    if (!awaitHandlers) return empty(200);
     return (await work) ? empty(200) : empty(500);
   }
 
   async function handle(request: Request): Promise<Response> {
     const method = request.method;
     if (method === "GET") {
-      return verifySubscription(new URL(request.url), options.verifyToken).match(
+      return verifySubscription(new URL(request.url), verifyToken).match(
         (challenge) => new Response(challenge, { status: 200, headers: { "content-type": "text/plain" } }),
         () => empty(403),
       );

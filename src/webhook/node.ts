@@ -6,9 +6,11 @@
  *
  * @module
  */
+import { guard } from "../internal/guard.js";
 import { DEFAULT_MAX_BODY_BYTES, byteLimit, concat, declaredLength } from "./body.js";
 import { describeCause, handlerSettings, type WebhookHandlerProblem } from "./handler.js";
 import { noSecrets } from "../internal/redact.js";
+import { optionOf, positiveOption } from "./options.js";
 
 /** The part of `http.IncomingMessage` (or an Express request) the adapter reads. */
 export interface NodeRequestLike {
@@ -77,7 +79,6 @@ export const webhookServerOptions: { readonly headersTimeout: number; readonly r
   connectionsCheckingInterval: 1_000,
 });
 
-const positive = (v: unknown, fallback: number): number => (typeof v === "number" && v > 0 && Number.isFinite(v) ? v : fallback);
 
 /**
  * Wraps `(request: Request) => Promise<Response>` as a `(req, res)` listener. The body is read
@@ -93,10 +94,12 @@ export function toNodeListener(
   options: NodeListenerOptions = {},
 ): (req: NodeRequestLike, res: NodeResponseLike) => void {
   const inherited = handlerSettings(handler);
-  const maxBodyBytes = options.maxBodyBytes === undefined ? (inherited?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES) : byteLimit(options.maxBodyBytes);
-  const bodyTimeoutMs = positive(options.bodyTimeoutMs, 10_000);
-  const lingerMs = positive(options.lingerMs, 1_000);
-  const onError = options.onError;
+  const maxOption = optionOf(options, "maxBodyBytes");
+  const maxBodyBytes = maxOption === undefined ? (inherited?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES) : byteLimit(maxOption);
+  const bodyTimeoutMs = positiveOption(options, "bodyTimeoutMs", 10_000);
+  const lingerMs = positiveOption(options, "lingerMs", 1_000);
+  const onErrorOption = optionOf(options, "onError");
+  const onError = typeof onErrorOption === "function" ? (onErrorOption as (problem: WebhookHandlerProblem) => void) : undefined;
   const report = (p: WebhookHandlerProblem): void => {
     if (onError === undefined) return inherited?.report(p);
     try {
@@ -185,7 +188,9 @@ export function toNodeListener(
       timer = setTimeout(() => refuse(408, { _tag: "BodyTimeout", timeoutMs: bodyTimeoutMs, received: total }, 0), bodyTimeoutMs);
       req.on("data", (chunk: Uint8Array) => {
         if (done) return;
-        total += chunk.byteLength;
+        const size = guard(() => (chunk instanceof Uint8Array ? chunk.byteLength : -1), () => -1);
+        if (size < 0) return refuse(400, { _tag: "BodyUnreadable", message: "The request stream gave something other than bytes" }, 0);
+        total += size;
         if (total > maxBodyBytes) {
           chunks.length = 0;
           try {

@@ -117,14 +117,21 @@ export function verifySignature(
 
 /**
  * Computes the `X-Hub-Signature-256` header value for a body (for tests and fake senders).
+ * Resolves to `""` (which never verifies) when the body is not text or bytes or the secret is
+ * not a non-empty string; never rejects.
  *
  * @example
  * await signBody('{"object":"whatsapp_business_account"}', "secret"); // "sha256=…"
  */
 export async function signBody(rawBody: RawBody, appSecret: string): Promise<string> {
-  const key = await hmacKey(appSecret);
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, toBytes(rawBody)));
-  return `sha256=${Array.from(mac, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+  try {
+    if (typeof appSecret !== "string" || appSecret === "" || !isRaw(rawBody)) return "";
+    const key = await hmacKey(appSecret);
+    const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, toBytes(rawBody)));
+    return `sha256=${Array.from(mac, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+  } catch {
+    return "";
+  }
 }
 
 /** Why a subscription handshake was refused. */
@@ -152,13 +159,23 @@ function sameText(a: string, b: string): boolean {
  * );
  */
 export function verifySubscription(input: URL | URLSearchParams | string, verifyToken: string): Result<string, SubscriptionError> {
+  return guard(
+    () => subscription(input, verifyToken),
+    () => err({ _tag: "NotASubscription", message: "The handshake query could not be read" } as const),
+  );
+}
+
+function subscription(input: unknown, verifyToken: unknown): Result<string, SubscriptionError> {
   let params: URLSearchParams;
   if (input instanceof URLSearchParams) params = input;
   else if (input instanceof URL) params = input.searchParams;
-  else params = new URLSearchParams(input.includes("?") ? input.slice(input.indexOf("?") + 1) : input);
+  else if (typeof input === "string") params = new URLSearchParams(input.includes("?") ? input.slice(input.indexOf("?") + 1) : input);
+  else return err({ _tag: "NotASubscription", message: "Expected a URL, URLSearchParams or a query string" });
   if (params.get("hub.mode") !== "subscribe") return err({ _tag: "NotASubscription", message: "hub.mode is not subscribe" });
   const token = params.get("hub.verify_token") ?? "";
-  if (verifyToken === "" || !sameText(token, verifyToken)) return err({ _tag: "VerifyTokenMismatch", message: "hub.verify_token does not match" });
+  if (typeof verifyToken !== "string" || verifyToken === "" || !sameText(token, verifyToken)) {
+    return err({ _tag: "VerifyTokenMismatch", message: "hub.verify_token does not match" });
+  }
   const challenge = params.get("hub.challenge");
   if (challenge === null || challenge === "") return err({ _tag: "MissingChallenge", message: "hub.challenge is missing" });
   return ok(challenge);
