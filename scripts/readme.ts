@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { catalog, sipCatalog, type CodeRule } from "../src/index.js";
+import { catalog, isRetryableAdvice, sipCatalog, type CodeRule } from "../src/index.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -16,28 +16,28 @@ function codes(row: (typeof catalog)[number]): string {
 }
 
 export function errorTable(): string {
-  const head = "| Tag | Code | Category | HTTP | Channel | Retryable | What happened | What to do |\n|---|---|---|---|---|---|---|---|";
+  const head = "| Tag | Code | Category | HTTP | Channel | Retry advice | Retryable | What happened | What to do |\n|---|---|---|---|---|---|---|---|---|";
   const rows = catalog.map(
-    (r) => `| \`${r.tag}\` | ${codes(r)} | ${r.category} | ${r.httpStatus} | ${r.channel} | ${r.retryable ? "yes" : "no"} | ${r.summary} | ${r.remediation} |`,
+    (r) => `| \`${r.tag}\` | ${codes(r)} | ${r.category} | ${r.httpStatus} | ${r.channel} | \`${r.advice}\` | ${isRetryableAdvice(r.advice) ? "yes" : "no"} | ${r.summary} | ${r.remediation} |`,
   );
   const fallbacks = [
-    "| `UnknownCallingError` | any other 138xxx | unknown | — | — | no | An undocumented Calling API code; the number is kept. | Report it; handle by category. |",
-    "| `UnknownGraphError` | any other code | unknown | — | — | no | A Graph code wacall does not catalog; the number is kept. | Handle by `retryable` and `isTransient`. |",
-    "| `MalformedResponse` | — | malformed | any | — | 5xx/429 | Not a Graph error (HTML, truncated JSON, `{\"error\":\"text\"}`, empty) or an unexpected 2xx. | Look at `reason` and `snippet`. |",
+    "| `UnknownCallingError` | any other 138xxx | unknown | — | — | `never` (`backoff` if `is_transient`) | no | An undocumented Calling API code; the number is kept. | Report it; handle by category. |",
+    "| `UnknownGraphError` | any other code | unknown | — | — | `never` (`backoff` if `is_transient`) | no | A Graph code wacall does not catalog; the number is kept. | Handle by `retryable` and `isTransient`. |",
+    "| `MalformedResponse` | — | malformed | any | — | `backoff` on 5xx/429/408, else `never` | 5xx/429 | Not a Graph error (HTML, truncated JSON, `{\"error\":\"text\"}`, empty) or an unexpected 2xx. | Look at `reason` and `snippet`. |",
   ];
   return [head, ...rows, ...fallbacks].join("\n");
 }
 
 export function sipTable(): string {
-  const head = "| SIP status | Reason phrase contains | Tag | Same as | Category | Retryable | What happened | What to do |\n|---|---|---|---|---|---|---|---|";
+  const head = "| SIP status | Reason phrase contains | Tag | Same as | Category | Retry advice | What happened | What to do |\n|---|---|---|---|---|---|---|---|";
   const rows = sipCatalog.map((r) => {
     const phrases: readonly string[] = r.phrases;
     const twin = "twin" in r ? `\`${r.twin}\` (${String(catalog.find((c) => c.tag === r.twin)?.codes[0] ?? "")})` : "—";
-    return `| ${r.status} | ${phrases.length === 0 ? "any" : phrases.map((p) => `"${p}"`).join(", ")} | \`${r.tag}\` | ${twin} | ${r.category} | ${r.retryable ? "yes" : "no"} | ${r.summary} | ${r.remediation} |`;
+    return `| ${r.status} | ${phrases.length === 0 ? "any" : phrases.map((p) => `"${p}"`).join(", ")} | \`${r.tag}\` | ${twin} | ${r.category} | \`${r.advice}\` | ${r.summary} | ${r.remediation} |`;
   });
   const fallbacks = [
-    "| any other | — | `UnknownSipResponse` | — | unknown | 5xx | A SIP response wacall does not catalog; the status is kept. | Handle by `sipStatus`. |",
-    "| none | — | `MalformedSipResponse` | — | malformed | no | The text holds no SIP status line. | Look at `raw`. |",
+    "| any other | — | `UnknownSipResponse` | — | unknown | `backoff` on 5xx, else `never` | A SIP response wacall does not catalog; the status is kept. | Handle by `sipStatus`. |",
+    "| none | — | `MalformedSipResponse` | — | malformed | `never` | The text holds no SIP status line. | Look at `raw`. |",
   ];
   return [head, ...rows, ...fallbacks].join("\n");
 }

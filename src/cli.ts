@@ -122,6 +122,8 @@ interface Explanation {
   readonly meaning: string;
   readonly action: string;
   readonly retryable: boolean;
+  /** The retry advice kind (`backoff`, `at`, `after-current-call`, …). */
+  readonly advice: string;
   readonly retryAt?: string;
   readonly fields: Readonly<Record<string, string | number | boolean>>;
 }
@@ -165,6 +167,7 @@ function explain(e: GraphError): Explanation {
     meaning,
     action,
     retryable: e.retryable,
+    advice: e.advice.kind,
     ...(e.retryAt !== undefined && { retryAt: e.retryAt.toISOString() }),
     fields,
   };
@@ -201,6 +204,16 @@ function classify(text: string): { errors: GraphError[]; note?: string } {
   return { errors: [decodeGraphError(body, { status, headers })] };
 }
 
+const adviceText: Readonly<Record<string, string>> = {
+  backoff: "backoff: retry the same request later, with backoff",
+  at: "at: retry at the time given",
+  "after-current-call": "after-current-call: retry once the user's current call has ended",
+  "after-permission": "after-permission: only after the user grants call permission",
+  "after-fix": "after-fix: only after the request, settings or account are fixed",
+  "refresh-token": "refresh-token: only with a new access token",
+  never: "never: do not repeat this request",
+};
+
 function render(x: Explanation): string {
   const one = (v: string | number | boolean) => shown(String(v), Number.POSITIVE_INFINITY).replace(/\s+/g, " ");
   const field = (v: string | number | boolean) => bounded(one(v), textFieldLimit);
@@ -210,6 +223,7 @@ function render(x: Explanation): string {
     `  What it means: ${field(x.meaning)}`,
     `  What to do:    ${field(x.action)}`,
     `  Retry:         ${retry}`,
+    `  Advice:        ${adviceText[x.advice] ?? x.advice}`,
     ...Object.entries(x.fields).map(([k, v]) => `  ${`${k}:`.padEnd(15)}${field(v)}`),
   ];
   return lines.join("\n");

@@ -3,8 +3,9 @@
  *
  * @module
  */
-import type { Operation } from "./catalog.js";
+import { isRetryableAdvice, type Operation, type RetryAdviceKind } from "./catalog.js";
 import {
+  adviceOf,
   buildVariant,
   isCallingCode,
   malformedResponse,
@@ -105,7 +106,7 @@ export function malformed(
       status === undefined ? malformedMessages[reason] : `HTTP ${status}: ${malformedMessages[reason]}`,
     ...(detail !== undefined && { details: snippetOf(detail, snippetLength, ctx.scrub) }),
     ...(status !== undefined && { httpStatus: status }),
-    retryable: serverSide,
+    advice: serverSide ? "backoff" : "never",
     ...(retryAt !== undefined && { retryAt }),
     raw: undefined,
   };
@@ -148,6 +149,8 @@ function decodeErrorObject(obj: Dict, envelope: Dict | undefined, ctx: Ctx): Gra
     clock: ctx.clock,
   });
   const isTransient = typeof transient === "boolean" ? transient : undefined;
+  // An uncataloged code is to be retried only when Meta says it is transient.
+  const kind: RetryAdviceKind = row?.advice ?? (isTransient === true ? "backoff" : "never");
   const raw = redactDeep(obj, ctx.scrub);
   const head =
     row === undefined
@@ -163,9 +166,10 @@ function decodeErrorObject(obj: Dict, envelope: Dict | undefined, ctx: Ctx): Gra
     isTransient,
     userTitle === undefined ? undefined : safe(userTitle),
     userMessage === undefined ? undefined : safe(userMessage),
-    (row?.retryable ?? false) || isTransient === true,
+    isRetryableAdvice(kind) || isTransient === true,
     retryAt,
     raw,
+    adviceOf(kind, retryAt),
   );
 }
 
@@ -189,7 +193,7 @@ export function decodeGraphError(body: unknown, context: DecodeContext = {}): Gr
 }
 
 /** Returned only if building even the fallback failed (a context whose getters throw). */
-const unreadableFallback = malformedResponse("unreadable", "", { message: malformedMessages.unreadable, retryable: false });
+const unreadableFallback = malformedResponse("unreadable", "", { message: malformedMessages.unreadable });
 
 function withScrubber(context: DecodeContext | Ctx): Ctx {
   if ("scrub" in context) return context;

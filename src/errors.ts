@@ -6,6 +6,11 @@
 import {
   catalog,
   callingCodeRange,
+  isRetryableAdvice,
+  retryAdviceKinds,
+  type AdviceOf,
+  type RetryAdvice,
+  type RetryAdviceKind,
   type CallingTag,
   type CatalogEntry,
   type CategoryOf,
@@ -37,8 +42,17 @@ export interface ErrorMetadata {
   readonly userTitle?: string;
   /** `error_user_msg`: a localized message meant for end users. */
   readonly userMessage?: string;
-  /** Whether retrying the same request may succeed: the catalog's advice, or `is_transient`. */
+  /**
+   * Whether the same request may succeed later without a change on the caller's side: derived
+   * from `advice` (`backoff`, `at`, `after-current-call`), or `is_transient: true` from Meta.
+   */
   readonly retryable: boolean;
+  /**
+   * What to do about a retry, from the catalog: `backoff` (or `at` with the time, when
+   * `retryAt` is known), `after-current-call`, `after-permission`, `after-fix`, `refresh-token`,
+   * `never`. Literal per variant at the type level.
+   */
+  readonly advice: RetryAdvice;
   /** When a retry is allowed, if the payload or headers say so. Never before decode time. */
   readonly retryAt?: Date;
   /** The error object as received (strings with secrets redacted). */
@@ -50,7 +64,8 @@ export type KnownError<T extends KnownTag> = {
   readonly _tag: T;
   readonly category: CategoryOf<T>;
   readonly code: number;
-} & ErrorMetadata;
+  readonly advice: AdviceOf<T>;
+} & Omit<ErrorMetadata, "advice">;
 
 /** An undocumented Calling API code (138000-138999). The number is kept. */
 export type UnknownCallingError = {
@@ -137,10 +152,24 @@ export type GraphErrorOf<O extends Operation> = Extract<GraphError, { readonly _
 export type ErrorOf<T extends GraphErrorTag> = Extract<GraphError, { readonly _tag: T }>;
 
 /** The fields a constructor takes besides the tag and code. */
-export type ErrorFields = Partial<Omit<ErrorMetadata, "retryable" | "raw">> & {
+export type ErrorFields = Partial<Omit<ErrorMetadata, "retryable" | "raw" | "advice">> & {
   readonly retryable?: boolean;
   readonly raw?: unknown;
+  /** Overrides the catalog's advice kind (`retryable` then follows it unless given). */
+  readonly advice?: RetryAdviceKind;
 };
+
+/**
+ * The advice value of a kind: `backoff` with a known retry time becomes `{ kind: "at", at }`.
+ *
+ * @example
+ * adviceOf("backoff", new Date(0)); // { kind: "at", at: Date(0) }
+ */
+export function adviceOf(kind: RetryAdviceKind, retryAt: Date | undefined): RetryAdvice {
+  const k: RetryAdviceKind = typeof kind === "string" && (retryAdviceKinds as readonly string[]).includes(kind) ? kind : "never";
+  const at = date(retryAt);
+  return k === "backoff" && at !== undefined ? { kind: "at", at } : { kind: k };
+}
 
 const rowByTag = new Map<string, CatalogEntry>(catalog.map((r) => [r.tag, r]));
 
@@ -167,6 +196,7 @@ export function buildVariant(
   retryable: boolean,
   retryAt: Date | undefined,
   raw: unknown,
+  advice: RetryAdvice,
 ): GraphError {
   const out = head as Record<string, unknown>;
   out["message"] = message;
@@ -179,6 +209,7 @@ export function buildVariant(
   if (userMessage !== undefined) out["userMessage"] = userMessage;
   out["retryable"] = retryable;
   if (retryAt !== undefined) out["retryAt"] = retryAt;
+  out["advice"] = advice;
   out["raw"] = raw;
   return out as unknown as GraphError;
 }
@@ -193,9 +224,11 @@ const date = (v: unknown): Date | undefined => (v instanceof Date && !Number.isN
  * JSON-safe, wrong-typed fields dropped, so a constructed value keeps the same promises as a
  * decoded one. Never throws.
  */
-function fromFields(head: Parameters<typeof buildVariant>[0], fields: ErrorFields, fallbackMessage: string, retryable: boolean): GraphError {
+function fromFields(head: Parameters<typeof buildVariant>[0], fields: ErrorFields, fallbackMessage: string, defaultKind: RetryAdviceKind): GraphError {
   const f = guard(() => ({ ...fields }), () => ({}) as ErrorFields, {} as ErrorFields);
   const isTransient = bool(f.isTransient);
+  const kind = typeof f.advice === "string" && (retryAdviceKinds as readonly string[]).includes(f.advice) ? f.advice : defaultKind;
+  const retryAt = date(f.retryAt);
   return buildVariant(
     head,
     text(f.message) ?? fallbackMessage,
@@ -206,9 +239,10 @@ function fromFields(head: Parameters<typeof buildVariant>[0], fields: ErrorField
     isTransient,
     text(f.userTitle),
     text(f.userMessage),
-    bool(f.retryable) ?? (retryable || isTransient === true),
-    date(f.retryAt),
+    bool(f.retryable) ?? (isRetryableAdvice(kind) || isTransient === true),
+    retryAt,
     f.raw === undefined ? undefined : redactDeep(f.raw),
+    adviceOf(kind, retryAt),
   );
 }
 
@@ -231,7 +265,7 @@ export function graphError<T extends KnownTag>(
     return unknownError(typeof code === "number" ? code : 0, { message: "Unknown tag given to graphError" }) as unknown as ErrorOf<T>;
   }
   const head = { _tag: row.tag as string, category: row.category as string, code: typeof code === "number" && Number.isFinite(code) ? code : firstCode(row) };
-  return fromFields(head, fields, row.summary, row.retryable) as ErrorOf<T>;
+  return fromFields(head, fields, row.summary, row.advice) as ErrorOf<T>;
 }
 
 /**
@@ -245,9 +279,14 @@ export function unknownError(code: number, fields: ErrorFields = {}): UnknownCal
   if (typeof code !== "number" || !Number.isFinite(code)) code = 0;
   const calling = isCallingCode(code);
   const head = { _tag: calling ? "UnknownCallingError" : "UnknownGraphError", category: "unknown", code };
-  return fromFields(head, fields, `Unknown ${calling ? "calling" : "Graph"} error code ${code}`, false) as
+  return fromFields(head, fields, `Unknown ${calling ? "calling" : "Graph"} error code ${code}`, transientKind(fields)) as
     | UnknownCallingError
     | UnknownGraphError;
+}
+
+/** The advice of an uncataloged code: retried only when Meta says it is transient (as the decoder does). */
+function transientKind(fields: ErrorFields): RetryAdviceKind {
+  return guard(() => (isDict(fields) && fields.isTransient === true ? "backoff" : "never"), () => "never");
 }
 
 /** Whether a code is in the Calling API's range (138000-138999). */
@@ -268,7 +307,7 @@ export function malformedResponse(
 ): MalformedResponse {
   const safeReason: MalformedReason = typeof reason === "string" && (malformedReasons as readonly string[]).includes(reason) ? reason : "unreadable";
   const head = { _tag: "MalformedResponse", category: "malformed", reason: safeReason, snippet: typeof snippet === "string" ? snippetOf(snippet, snippetLength) : "" };
-  return fromFields(head, fields, `Malformed response (${safeReason})`, false) as MalformedResponse;
+  return fromFields(head, fields, `Malformed response (${safeReason})`, "never") as MalformedResponse;
 }
 
 /**
@@ -283,7 +322,7 @@ export function forOperation<O extends Operation>(e: GraphError, op: O): GraphEr
   return guard(() => narrowTo(e, op), () => malformedResponse("unreadable", "") as GraphErrorOf<O>, unreadableError as GraphErrorOf<O>);
 }
 
-const unreadableError = { _tag: "MalformedResponse", category: "malformed", reason: "unreadable", snippet: "", message: "Unreadable error value", retryable: false, raw: undefined } as const;
+const unreadableError = { _tag: "MalformedResponse", category: "malformed", reason: "unreadable", snippet: "", message: "Unreadable error value", retryable: false, advice: { kind: "never" }, raw: undefined } as const;
 
 function narrowTo<O extends Operation>(e: GraphError, op: O): GraphErrorOf<O> {
   if (typeof e !== "object" || e === null) return malformedResponse("unreadable", "") as GraphErrorOf<O>;
@@ -293,6 +332,6 @@ function narrowTo<O extends Operation>(e: GraphError, op: O): GraphErrorOf<O> {
   const row = rowByTag.get(e._tag);
   if (row === undefined) return malformedResponse("unreadable", "") as GraphErrorOf<O>;
   if ((row.operations as readonly Operation[]).includes(op)) return e as GraphErrorOf<O>;
-  const { _tag: _t, category: _c, code, ...meta } = e;
-  return unknownError(code, meta) as GraphErrorOf<O>;
+  const { _tag: _t, category: _c, code, advice, ...meta } = e;
+  return unknownError(code, { ...meta, advice: advice.kind === "at" ? "backoff" : advice.kind }) as GraphErrorOf<O>;
 }

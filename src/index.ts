@@ -9,7 +9,14 @@ export {
   categories,
   callingCodeRange,
   fallbackTags,
+  isAutomaticRetry,
+  isRetryableAdvice,
   operations,
+  retryAdviceKinds,
+  type AdviceFor,
+  type AdviceOf,
+  type RetryAdvice,
+  type RetryAdviceKind,
   type CallingTag,
   type CatalogEntry,
   type CatalogRow,
@@ -21,6 +28,7 @@ export {
   type Operation,
 } from "./catalog.js";
 export {
+  adviceOf,
   forOperation,
   graphError,
   malformedReasons,

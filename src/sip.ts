@@ -4,8 +4,8 @@
  *
  * @module
  */
-import type { CategoryOf } from "./catalog.js";
-import { graphError, type KnownError } from "./errors.js";
+import { isRetryableAdvice, type CategoryOf, type RetryAdvice } from "./catalog.js";
+import { adviceOf, graphError, type KnownError } from "./errors.js";
 import { guard } from "./internal/guard.js";
 import { bytesToText, isDict, own } from "./internal/json.js";
 import { bound, makeScrubber, redactField, snippetOf } from "./internal/redact.js";
@@ -30,6 +30,8 @@ export interface SipMetadata {
   readonly message: string;
   /** Whether the same call may succeed later without a change on the caller's side. */
   readonly retryable: boolean;
+  /** What to do about a retry (see `RetryAdvice`). */
+  readonly advice: RetryAdvice;
   /** From a `Retry-After` header, when present. Never before decode time. */
   readonly retryAt?: Date;
   /** The response text as received (secrets redacted, at most 8 KB). */
@@ -132,7 +134,7 @@ export function decodeSipResponse(response: unknown, options: SipDecodeOptions =
 }
 
 function malformedSip(message: string, raw: string): MalformedSipResponse {
-  return { _tag: "MalformedSipResponse", category: "malformed", channel: "sip", sipStatus: 0, sipReason: "", message, retryable: false, raw };
+  return { _tag: "MalformedSipResponse", category: "malformed", channel: "sip", sipStatus: 0, sipReason: "", message, retryable: false, advice: { kind: "never" }, raw };
 }
 
 const fallback = malformedSip("The SIP response could not be read.", "");
@@ -157,7 +159,8 @@ function decode(response: unknown, options: SipDecodeOptions): SipError {
   const message = sipReason === "" ? `SIP ${parsed.status}` : `SIP ${parsed.status} ${sipReason}`;
   const raw = redactField(parsed.text, scrub);
   if (row === undefined) {
-    return { _tag: "UnknownSipResponse", category: "unknown", ...sip, message, retryable: parsed.status >= 500 && parsed.status < 600, ...(retryAt !== undefined && { retryAt }), raw };
+    const kind = parsed.status >= 500 && parsed.status < 600 ? "backoff" : "never";
+    return { _tag: "UnknownSipResponse", category: "unknown", ...sip, message, retryable: isRetryableAdvice(kind), ...(retryAt !== undefined && { retryAt }), advice: adviceOf(kind, retryAt), raw };
   }
   if ("twin" in row) {
     const twin = graphError(row.twin);
@@ -167,10 +170,11 @@ function decode(response: unknown, options: SipDecodeOptions): SipError {
       code: twin.code,
       ...sip,
       message,
-      retryable: row.retryable,
+      retryable: isRetryableAdvice(row.advice),
       ...(retryAt !== undefined && { retryAt }),
+      advice: adviceOf(row.advice, retryAt),
       raw,
     } as SipTwinError;
   }
-  return { _tag: row.tag, category: row.category, ...sip, message, retryable: row.retryable, ...(retryAt !== undefined && { retryAt }), raw } as SipOnlyError;
+  return { _tag: row.tag, category: row.category, ...sip, message, retryable: isRetryableAdvice(row.advice), ...(retryAt !== undefined && { retryAt }), advice: adviceOf(row.advice, retryAt), raw } as SipOnlyError;
 }

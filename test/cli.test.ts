@@ -20,6 +20,7 @@ describe("wacall explain (as a process)", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("BusinessInitiatedCallsLimitHit (138012), category limit");
     expect(r.stdout).toContain("Retry:         yes, at 2030-03-17T17:46:40.000Z");
+    expect(r.stdout).toContain("Advice:        at: retry at the time given");
     expect(r.stdout).toContain("httpStatus:    400");
     expect(r.stdout).toContain("fbtraceId:     AQx1");
   });

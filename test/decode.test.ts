@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { catalog, decodeGraphError, graphError, type GraphError } from "wacall";
+import { catalog, decodeGraphError, graphError, isRetryableAdvice, type GraphError } from "wacall";
 import { catalogCases } from "wacall/testing";
 
 const clock = () => Date.UTC(2026, 0, 1);
@@ -35,7 +35,8 @@ describe("decodeGraphError: fixtures for every cataloged code", () => {
         isTransient: false,
         userTitle: "Title",
         userMessage: "Body",
-        retryable: row.retryable,
+        retryable: isRetryableAdvice(row.advice),
+        advice: { kind: row.advice },
         raw: JSON.parse(body).error,
       });
     },
@@ -222,7 +223,7 @@ describe("redaction", () => {
   });
   it("graphError builds the same value the decoder does", () => {
     const e = graphError("CallPermissionNotFound", { httpStatus: 401, raw: undefined });
-    expect(e).toEqual({ _tag: "CallPermissionNotFound", category: "permission", code: 138006, message: catalog.find((r) => r.tag === "CallPermissionNotFound")!.summary, httpStatus: 401, retryable: false, raw: undefined });
+    expect(e).toEqual({ _tag: "CallPermissionNotFound", category: "permission", code: 138006, message: catalog.find((r) => r.tag === "CallPermissionNotFound")!.summary, httpStatus: 401, retryable: false, advice: { kind: "after-permission" }, raw: undefined });
   });
 });
 

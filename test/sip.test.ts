@@ -1,7 +1,7 @@
 import { inspect } from "node:util";
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
-import { catalogEntry, decodeSipResponse, matchError, sipCatalog, type SipError } from "wacall";
+import { catalogEntry, decodeSipResponse, isRetryableAdvice, matchError, sipCatalog, type SipError } from "wacall";
 
 /** A reason phrase each row is chosen by, in Meta's wording where the troubleshooting page gives one. */
 const sample = (row: (typeof sipCatalog)[number]): string => {
@@ -13,7 +13,7 @@ describe("decodeSipResponse", () => {
   it.each(sipCatalog.map((r) => [r.tag, r] as const))("%s: decoded from its status and reason phrase", (tag, row) => {
     const e = decodeSipResponse(`SIP/2.0 ${row.status} ${sample(row)}\r\nVia: SIP/2.0/TLS x\r\n\r\n`);
     expect(e._tag).toBe(tag);
-    expect(e).toMatchObject({ channel: "sip", sipStatus: row.status, sipReason: sample(row), retryable: row.retryable });
+    expect(e).toMatchObject({ channel: "sip", sipStatus: row.status, sipReason: sample(row), retryable: isRetryableAdvice(row.advice), advice: { kind: row.advice } });
     if ("twin" in row) {
       const twin = catalogEntry(row.twin);
       expect(e.category).toBe(twin.category);
@@ -23,8 +23,12 @@ describe("decodeSipResponse", () => {
     }
   });
 
-  it("rows with a twin state the twin's category (the README table shows the row's)", () => {
-    for (const row of sipCatalog) if ("twin" in row) expect(row.category).toBe(catalogEntry(row.twin).category);
+  it("rows with a twin state the twin's category and advice (the README table shows the row's)", () => {
+    for (const row of sipCatalog) {
+      if (!("twin" in row)) continue;
+      expect(row.category).toBe(catalogEntry(row.twin).category);
+      expect(row.advice).toBe(catalogEntry(row.twin).advice);
+    }
   });
 
   it("Meta's own wording maps to the Graph twin", () => {

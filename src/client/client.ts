@@ -25,7 +25,7 @@ import type {
 } from "./types.js";
 import { validate } from "./validate.js";
 
-/** Retry policy. Only errors the catalog marks retryable (or `is_transient`) are retried. */
+/** Retry policy. Only errors whose advice is `backoff` or `at` (or that Meta marks `is_transient`) are retried. */
 export interface RetryOptions {
   /**
    * Requests sent at most per call, the first included.

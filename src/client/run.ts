@@ -6,7 +6,7 @@
  * @module
  */
 import { err, ok, type Result } from "neverthrow";
-import type { Operation } from "../catalog.js";
+import { isAutomaticRetry, type Operation } from "../catalog.js";
 import type { GraphError } from "../errors.js";
 import type { Scrubber } from "../internal/redact.js";
 import { decodeCallingResponse, type SuccessOf } from "../response.js";
@@ -59,7 +59,16 @@ export function prepare(s: Settings, req: Request): Prepared {
 function provesNotPlaced(e: GraphError, status: number): boolean {
   if (e._tag === "MalformedResponse") return e.reason === "success-false" || (status >= 300 && status < 500 && status !== 408);
   if (e.category === "limit" || status === 429) return true;
-  return status < 500 && status !== 408 && !e.retryable;
+  return status < 500 && status !== 408 && !repeatsByItself(e);
+}
+
+/**
+ * Whether the client repeats a request after this error by itself: only for `backoff` / `at`
+ * advice (or Meta's `is_transient`), never for an `after-*` kind, which needs something to happen
+ * first (the current call to end, the user to grant permission, a fix, a new token).
+ */
+function repeatsByItself(e: GraphError): boolean {
+  return isAutomaticRetry(e.advice) || e.isTransient === true;
 }
 
 /** Runs one call to its end. Never rejects (a bug would still be caught by the caller). */
@@ -215,7 +224,7 @@ export async function run<O extends Operation>(s: Settings, operation: O, req: R
         }
         retryAt = e.retryAt;
         pending = { ...e, ...info() } as ClientErrorOf<O>;
-        if (!e.retryable) return fail(pending);
+        if (!repeatsByItself(e)) return fail(pending);
         break;
       }
     }
