@@ -73,8 +73,9 @@ function detailsOf(errorData: unknown): string | undefined {
 }
 
 
+/** JSON text of a bounded copy: a user object (a cycle, a wide shared-reference graph) is never walked whole. */
 function safeStringify(v: unknown): string {
-  return guard(() => JSON.stringify(v) ?? String(v), () => "", "");
+  return guard(() => JSON.stringify(redactDeep(v)) ?? "", () => "", "");
 }
 
 const malformedMessages: Record<MalformedReason, string> = {

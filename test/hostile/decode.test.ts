@@ -53,6 +53,8 @@ describe("decoders never throw", () => {
     ["BigInt and Symbol values", () => ({ error: { code: 138006, message: "x", extra: 10n, sym: Symbol("s"), [Symbol("k")]: 1, f: () => 1 } })],
     ["a cyclic error object", () => { const o: Record<string, unknown> = { code: 138006 }; o["self"] = o; o["list"] = [o, o]; return { error: o }; }],
     ["a wide cyclic error object", () => { const o: Record<string, unknown> = { code: 138006 }; for (let i = 0; i < 64; i++) o[`k${i}`] = o; return { error: o }; }],
+    ["a shared-reference graph with 3^40 paths", () => { let o: unknown = { leaf: 1 }; for (let i = 0; i < 40; i++) o = { a: o, b: o, c: o }; return { error: o }; }],
+    ["a shared-reference graph with 3^40 paths as the error object", () => { let o: unknown = { code: 138006 }; for (let i = 0; i < 40; i++) o = { code: 138006, a: o, b: o, c: o }; return { error: o }; }],
     ["a deep error_data", () => { let d: unknown = "leaf"; for (let i = 0; i < 50_000; i++) d = { d }; return { error: { code: 138006, error_data: d } }; }],
     ["a throwing toJSON", () => ({ error: { code: 138006, error_data: { toJSON() { throw new Error("x"); } } } })],
     ["a BigInt body", () => 10n],
