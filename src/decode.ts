@@ -142,6 +142,7 @@ function decodeErrorObject(obj: Dict, envelope: Dict | undefined, ctx: Ctx): Gra
   const transient = own(obj, "is_transient");
   const userTitle = str(own(obj, "error_user_title"));
   const userMessage = str(own(obj, "error_user_msg"));
+  const href = str(own(obj, "href"));
   const headerMessage = rawMessage === undefined ? getHeader(ctx.headers, "www-authenticate") : undefined;
   const message = rawMessage === undefined ? headerMessage && safe(headerMessage) : safe(rawMessage);
   const retryAt = computeRetryAt({
@@ -171,6 +172,7 @@ function decodeErrorObject(obj: Dict, envelope: Dict | undefined, ctx: Ctx): Gra
     retryAt,
     raw,
     adviceOf(kind, retryAt),
+    href === undefined ? undefined : safe(href),
   );
 }
 

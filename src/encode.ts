@@ -17,6 +17,7 @@ interface Fields {
   readonly userTitle?: string;
   readonly userMessage?: string;
   readonly fbtraceId?: string;
+  readonly href?: string;
 }
 
 function fieldsOf(e: unknown): Fields {
@@ -31,6 +32,7 @@ function fieldsOf(e: unknown): Fields {
       const userTitle = text("userTitle");
       const userMessage = text("userMessage");
       const fbtraceId = text("fbtraceId");
+      const href = text("href");
       return {
         code: num("code") ?? 0,
         message: text("message") ?? "",
@@ -40,6 +42,7 @@ function fieldsOf(e: unknown): Fields {
         ...(userTitle !== undefined && { userTitle }),
         ...(userMessage !== undefined && { userMessage }),
         ...(fbtraceId !== undefined && { fbtraceId }),
+        ...(href !== undefined && { href }),
       };
     },
     () => ({ code: 0, message: "" }),
@@ -108,6 +111,6 @@ export function encodeWebhookError(error: CodedError): WebhookErrorObject {
     title: e.message,
     message: e.message,
     ...(e.details !== undefined && { error_data: { details: e.details } }),
-    href: "/documentation/business-messaging/whatsapp/support/error-codes",
+    href: e.href ?? "/documentation/business-messaging/whatsapp/support/error-codes",
   };
 }

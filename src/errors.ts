@@ -42,6 +42,8 @@ export interface ErrorMetadata {
   readonly userTitle?: string;
   /** `error_user_msg`: a localized message meant for end users. */
   readonly userMessage?: string;
+  /** `href` of a webhook error object: Meta's documentation page for the code. */
+  readonly href?: string;
   /**
    * Whether the same request may succeed later without a change on the caller's side: derived
    * from `advice` (`backoff`, `at`, `after-current-call`), or `is_transient: true` from Meta.
@@ -197,6 +199,7 @@ export function buildVariant(
   retryAt: Date | undefined,
   raw: unknown,
   advice: RetryAdvice,
+  href?: string,
 ): GraphError {
   const out = head as Record<string, unknown>;
   out["message"] = message;
@@ -207,6 +210,7 @@ export function buildVariant(
   if (isTransient !== undefined) out["isTransient"] = isTransient;
   if (userTitle !== undefined) out["userTitle"] = userTitle;
   if (userMessage !== undefined) out["userMessage"] = userMessage;
+  if (href !== undefined) out["href"] = href;
   out["retryable"] = retryable;
   if (retryAt !== undefined) out["retryAt"] = retryAt;
   out["advice"] = advice;
@@ -243,6 +247,7 @@ function fromFields(head: Parameters<typeof buildVariant>[0], fields: ErrorField
     retryAt,
     f.raw === undefined ? undefined : redactDeep(f.raw),
     adviceOf(kind, retryAt),
+    text(f.href),
   );
 }
 

@@ -235,3 +235,13 @@ describe("redaction of escaped JSON text", () => {
     expect(JSON.stringify(e)).not.toContain("Gm0PX4ZCpsBAKZAZB123456");
   });
 });
+
+describe("webhook error href", () => {
+  it("is kept on the decoded value, redacted like every string, and encoded back", () => {
+    const href = "/documentation/business-messaging/whatsapp/support/error-codes#138021";
+    const e = decodeGraphError({ code: 138021, title: "Media timeout", message: "No media", href });
+    expect(e).toMatchObject({ _tag: "MediaReceiveTimeout", href });
+    expect(decodeGraphError({ code: 138021, message: "x", href: "https://x.example/?access_token=abcdefgh123" }).href).not.toContain("abcdefgh123");
+    expect(decodeGraphError({ code: 138021, message: "x" })).not.toHaveProperty("href");
+  });
+});
