@@ -221,7 +221,8 @@ export function buildVariant(
 const text = (v: unknown): string | undefined => (typeof v === "string" ? redactField(v) : undefined);
 const int = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
 const bool = (v: unknown): boolean | undefined => (typeof v === "boolean" ? v : undefined);
-const date = (v: unknown): Date | undefined => (v instanceof Date && !Number.isNaN(v.getTime()) ? v : undefined);
+const date = (v: unknown): Date | undefined =>
+  guard(() => (v instanceof Date && !Number.isNaN(v.getTime()) ? new Date(v.getTime()) : undefined), () => undefined);
 
 /**
  * Builds a variant from caller-given fields: strings redacted and bounded, `raw` copied
