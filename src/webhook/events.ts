@@ -5,103 +5,39 @@
  * @module
  */
 import { err, ok, type Result } from "neverthrow";
-import type { GraphError } from "../errors.js";
 import { guard } from "../internal/guard.js";
 import { bytesToText, parseJson } from "../internal/json.js";
 import { makeScrubber } from "../internal/redact.js";
-import { decodeDelivery, describeKind, isObject, readOwn } from "./items.js";
-import type { WebhookSession } from "./session.js";
+import type { CallEvent, WebhookItems } from "./event-types.js";
+import { decodeDelivery } from "./items.js";
 
+export type {
+  AccountFields,
+  CallConnect,
+  CallEvent,
+  CallFields,
+  CallingRestriction,
+  CallingRestrictionInfo,
+  CallingRestrictionType,
+  CallingSettingsChanged,
+  CallingViolation,
+  CallingViolationType,
+  CallPermissionReply,
+  CallRecordingAvailable,
+  CallStatus,
+  CallTerminate,
+  CallTranscriptionAvailable,
+  Contact,
+  MediaFile,
+  Metadata,
+  SipCallCreated,
+  UnknownCallEvent,
+  UnknownChange,
+  Voicemail,
+  WebhookItemProblem,
+  WebhookItems,
+} from "./event-types.js";
 export type { WebhookSession } from "./session.js";
-
-/** Where the call came from, as the business number sees it. */
-export type Metadata = { readonly phoneNumberId: string; readonly displayPhoneNumber?: string };
-
-/** Fields every call event shares. */
-export interface CallFields {
-  readonly callId: string;
-  readonly from?: string;
-  readonly to?: string;
-  /** `USER_INITIATED`, `BUSINESS_INITIATED`, or `UNKNOWN` with the value in `rawDirection`. */
-  readonly direction?: "USER_INITIATED" | "BUSINESS_INITIATED" | "UNKNOWN";
-  readonly rawDirection?: string;
-  readonly timestamp?: Date;
-  readonly bizOpaqueCallbackData?: string;
-  readonly metadata: Metadata;
-  /** The call object as delivered, unknown fields included: redacted, bounded, JSON-safe. */
-  readonly raw: unknown;
-}
-
-/** A call is ringing or was answered: carries the SDP offer (inbound) or answer (outbound). */
-export interface CallConnect extends CallFields {
-  readonly _tag: "CallConnect";
-  readonly session?: WebhookSession;
-  /** The caller's profile from `value.contacts[]` (absent on outbound calls). */
-  readonly contact?: { readonly waId?: string; readonly name?: string };
-}
-
-/** A call ended. `errors` are decoded like API errors: 138019-138023 and 131044 arrive here. */
-export interface CallTerminate extends CallFields {
-  readonly _tag: "CallTerminate";
-  /** `COMPLETED`, `FAILED`, `REJECTED` (any case in the payload), or `UNKNOWN` with `rawStatus`. */
-  readonly status: "COMPLETED" | "FAILED" | "REJECTED" | "UNKNOWN";
-  readonly rawStatus?: string;
-  readonly startTime?: Date;
-  readonly endTime?: Date;
-  /** Seconds; present only when the call was picked up. */
-  readonly durationSeconds?: number;
-  readonly errors: readonly GraphError[];
-}
-
-/** A business-initiated call's progress. */
-export interface CallStatus {
-  readonly _tag: "CallStatus";
-  readonly callId: string;
-  readonly status: "RINGING" | "ACCEPTED" | "REJECTED" | "UNKNOWN";
-  readonly rawStatus: string;
-  readonly timestamp?: Date;
-  readonly recipientId?: string;
-  readonly bizOpaqueCallbackData?: string;
-  readonly metadata: Metadata;
-  /** The status object as delivered: redacted, bounded, JSON-safe. */
-  readonly raw: unknown;
-}
-
-/** The user's answer to a call permission request. */
-export interface CallPermissionReply {
-  readonly _tag: "CallPermissionReply";
-  readonly from: string;
-  readonly messageId?: string;
-  readonly timestamp?: Date;
-  readonly response: "accept" | "reject" | "UNKNOWN";
-  readonly rawResponse: string;
-  readonly isPermanent: boolean;
-  /** When the permission expires (from a string or a number of seconds). */
-  readonly expiresAt?: Date;
-  readonly responseSource?: "user_action" | "automatic" | "UNKNOWN";
-  readonly metadata: Metadata;
-  /** The message object as delivered: redacted, bounded, JSON-safe. */
-  readonly raw: unknown;
-}
-
-/** A call object whose `event` wacall does not know: kept, not dropped. */
-export interface UnknownCallEvent {
-  readonly _tag: "UnknownCallEvent";
-  readonly event: string;
-  readonly callId?: string;
-  readonly metadata: Metadata;
-  readonly raw: unknown;
-}
-
-/** A change of a field other than `calls` and `messages`: kept, not dropped. */
-export interface UnknownChange {
-  readonly _tag: "UnknownChange";
-  readonly field: string;
-  readonly raw: unknown;
-}
-
-/** Every event a calls webhook delivery can hold. */
-export type CallEvent = CallConnect | CallTerminate | CallStatus | CallPermissionReply | UnknownCallEvent | UnknownChange;
 
 /**
  * Why a delivery as a whole could not be decoded. `path` is a JSON path such as `$.entry`.
@@ -111,19 +47,6 @@ export type WebhookDecodeError =
   | { readonly _tag: "InvalidJson"; readonly path: "$"; readonly message: string }
   | { readonly _tag: "NotAWhatsAppWebhook"; readonly path: string; readonly message: string }
   | { readonly _tag: "MalformedDelivery"; readonly path: string; readonly message: string };
-
-/** One item of a delivery that could not be decoded, with its JSON path (`$.entry[0].changes[1].value.calls[0].id`). */
-export interface WebhookItemProblem {
-  readonly _tag: "MalformedItem";
-  readonly path: string;
-  readonly message: string;
-}
-
-/** A decoded delivery: the events that could be read, and the items that could not. */
-export interface WebhookItems {
-  readonly events: CallEvent[];
-  readonly problems: readonly WebhookItemProblem[];
-}
 
 /** Options of {@link decodeWebhook} and {@link decodeWebhookItems}. */
 export interface DecodeWebhookOptions {
@@ -167,11 +90,6 @@ function decodeItems(body: unknown, options: DecodeWebhookOptions): Result<Webho
     const parsed = parseJson(text);
     if (!parsed.ok) return err({ _tag: "InvalidJson", path: "$", message: "The delivery is not valid JSON" });
     value = parsed.value;
-  }
-  if (!isObject(value)) return err({ _tag: "NotAWhatsAppWebhook", path: "$", message: "expected a JSON object" });
-  const kind = readOwn(value, "object");
-  if (kind !== "whatsapp_business_account") {
-    return err({ _tag: "NotAWhatsAppWebhook", path: "$.object", message: `expected "whatsapp_business_account", got ${describeKind(kind, scrub)}` });
   }
   return decodeDelivery(value, scrub, secrets ?? []);
 }

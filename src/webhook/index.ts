@@ -6,16 +6,29 @@
 export {
   decodeWebhook,
   decodeWebhookItems,
+  type AccountFields,
   type CallConnect,
   type CallEvent,
   type CallFields,
+  type CallingRestriction,
+  type CallingRestrictionInfo,
+  type CallingRestrictionType,
+  type CallingSettingsChanged,
+  type CallingViolation,
+  type CallingViolationType,
   type CallPermissionReply,
+  type CallRecordingAvailable,
   type CallStatus,
   type CallTerminate,
+  type CallTranscriptionAvailable,
+  type Contact,
   type DecodeWebhookOptions,
+  type MediaFile,
   type Metadata,
+  type SipCallCreated,
   type UnknownCallEvent,
   type UnknownChange,
+  type Voicemail,
   type WebhookDecodeError,
   type WebhookItemProblem,
   type WebhookItems,
@@ -30,6 +43,7 @@ export {
   type MemoryDedupeOptions,
   type MemoryDedupeStore,
 } from "./dedupe.js";
+export { eventCatalog, type EventCatalogRow } from "./event-catalog.js";
 export { eventKey } from "./event-key.js";
 export { createWebhookHandler, type WebhookHandlerOptions, type WebhookHandlerProblem } from "./handler.js";
 export { toNodeListener, webhookServerOptions, type NodeListenerOptions, type NodeRequestLike, type NodeResponseLike } from "./node.js";

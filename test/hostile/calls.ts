@@ -183,6 +183,7 @@ export const webhookCalls: Record<keyof typeof webhook, Call> = {
   DEFAULT_MAX_BODY_BYTES: "value",
   ENTRY_OVERHEAD_BYTES: "value",
   webhookServerOptions: "value",
+  eventCatalog: "value",
   decodeWebhook: (h) => [webhook.decodeWebhook(h.value, { secrets: [h.secret] }), webhook.decodeWebhook(h.other, hv(h.value))],
   decodeWebhookItems: (h) => [webhook.decodeWebhookItems(h.value, { secrets: [h.secret] }), webhook.decodeWebhookItems(h.other, hv(h.value))],
   eventKey: (h) => webhook.eventKey(hv(h.value)),

@@ -1,0 +1,226 @@
+/**
+ * `field: "calls"`: call objects (connect, SIP call_created, terminate with its errors from both
+ * places, recording and transcript ready) and the statuses of business-initiated calls.
+ *
+ * @module
+ */
+import { decodeGraphError } from "../decode.js";
+import type { GraphError } from "../errors.js";
+import { redactDeep, redactField, type Scrubber } from "../internal/redact.js";
+import type { CallEvent, CallFields, CallStatus, CallTerminate, Contact, MediaFile, Metadata } from "./event-types.js";
+import { child, id, isObject, object, oneOf, optional, readOwn, reject, seconds, str, text, type Obj } from "./read.js";
+import { makeSession } from "./session.js";
+import { eachItem, guarded, push, type Sink } from "./walk.js";
+
+function callFields(c: Obj, path: string, metadata: Metadata, scrub: Scrubber): CallFields {
+  const callId = id(readOwn(c, "id"), scrub);
+  if (callId === undefined || callId === "") reject(`${path}.id`, "expected the call id");
+  const rawDirection = text(readOwn(c, "direction"), scrub);
+  return {
+    callId,
+    ...optional("from", id(readOwn(c, "from"), scrub)),
+    ...optional("to", id(readOwn(c, "to"), scrub)),
+    ...optional("fromUserId", id(readOwn(c, "from_user_id"), scrub)),
+    ...optional("fromParentUserId", id(readOwn(c, "from_parent_user_id"), scrub)),
+    ...optional("toUserId", id(readOwn(c, "to_user_id"), scrub)),
+    ...optional("toParentUserId", id(readOwn(c, "to_parent_user_id"), scrub)),
+    ...(rawDirection !== undefined && { direction: oneOf(rawDirection, ["USER_INITIATED", "BUSINESS_INITIATED"] as const) }),
+    ...optional("rawDirection", rawDirection),
+    ...optional("timestamp", seconds(readOwn(c, "timestamp"))),
+    ...optional("bizOpaqueCallbackData", id(readOwn(c, "biz_opaque_callback_data"), scrub)),
+    metadata,
+    raw: redactDeep(c, scrub),
+  };
+}
+
+/** The first profile of `value.contacts[]`, business-scoped ids included. */
+export function firstContact(value: Obj, scrub: Scrubber): Contact | undefined {
+  const contacts = readOwn(value, "contacts");
+  const first: unknown = Array.isArray(contacts) ? (contacts as readonly unknown[])[0] : undefined;
+  if (!isObject(first)) return undefined;
+  return {
+    ...optional("waId", id(readOwn(first, "wa_id"), scrub)),
+    ...optional("name", id(nameOf(first), scrub)),
+    ...optional("userId", id(readOwn(first, "user_id"), scrub)),
+    ...optional("parentUserId", id(readOwn(first, "parent_user_id"), scrub)),
+  };
+}
+
+function nameOf(contact: Obj): unknown {
+  const profile = child(contact, "profile");
+  return profile === undefined ? undefined : readOwn(profile, "name");
+}
+
+/** The SDP of a connect: `session: { sdp_type, sdp }`, or `connection: { webrtc: { sdp } }` (an answer on a business-initiated call). */
+function sessionOf(c: Obj, direction: CallFields["direction"], scrub: Scrubber): ReturnType<typeof makeSession> | undefined {
+  const s = child(c, "session");
+  const sdpType = s === undefined ? undefined : readOwn(s, "sdp_type");
+  const sdp = s === undefined ? undefined : readOwn(s, "sdp");
+  if ((sdpType === "offer" || sdpType === "answer") && typeof sdp === "string") return makeSession(sdpType, sdp, scrub);
+  const webrtc = child(child(c, "connection"), "webrtc");
+  const wSdp = webrtc === undefined ? undefined : readOwn(webrtc, "sdp");
+  if (webrtc === undefined || typeof wSdp !== "string") return undefined;
+  const wType = readOwn(webrtc, "sdp_type");
+  const type = wType === "offer" || wType === "answer" ? wType : direction === "USER_INITIATED" ? "offer" : "answer";
+  return makeSession(type, wSdp, scrub);
+}
+
+function mediaFile(o: Obj, path: string, scrub: Scrubber): MediaFile {
+  const mediaId = id(readOwn(o, "id"), scrub);
+  if (mediaId === undefined || mediaId === "") reject(`${path}.id`, "expected the media id");
+  return {
+    mediaId,
+    ...optional("sha256", id(readOwn(o, "sha256"), scrub)),
+    ...optional("mimeType", text(readOwn(o, "mime_type"), scrub)),
+    ...optional("url", text(readOwn(o, "url"), scrub)),
+  };
+}
+
+function decodeCall(c: Obj, path: string, metadata: Metadata, value: Obj, scrub: Scrubber): CallEvent {
+  const event = str(readOwn(c, "event")) ?? "";
+  switch (event.length <= 40 ? event.toLowerCase() : "") {
+    case "connect": {
+      const fields = callFields(c, path, metadata, scrub);
+      const session = sessionOf(c, fields.direction, scrub);
+      return {
+        _tag: "CallConnect",
+        ...fields,
+        ...optional("session", session),
+        ...optional("contact", firstContact(value, scrub)),
+        ...optional("deeplinkPayload", id(readOwn(c, "deeplink_payload"), scrub)),
+        ...optional("ctaPayload", id(readOwn(c, "cta_payload"), scrub)),
+      };
+    }
+    case "call_created":
+      return { _tag: "SipCallCreated", ...callFields(c, path, metadata, scrub), ...optional("contact", firstContact(value, scrub)) };
+    case "terminate": {
+      const rawStatus = text(readOwn(c, "status"), scrub);
+      const duration = readOwn(c, "duration");
+      const durationSeconds =
+        typeof duration === "number" && Number.isFinite(duration) && duration >= 0 ? duration : typeof duration === "string" && /^\d{1,12}$/.test(duration) ? Number(duration) : undefined;
+      return {
+        _tag: "CallTerminate",
+        ...callFields(c, path, metadata, scrub),
+        status: oneOf(rawStatus, ["COMPLETED", "FAILED", "REJECTED"] as const),
+        ...optional("rawStatus", rawStatus),
+        ...optional("startTime", seconds(readOwn(c, "start_time"))),
+        ...optional("endTime", seconds(readOwn(c, "end_time"))),
+        ...optional("durationSeconds", durationSeconds),
+        errors: [],
+      };
+    }
+    case "call_recording_available": {
+      const fields = callFields(c, path, metadata, scrub);
+      const recording = object(readOwn(c, "call_recording"), `${path}.call_recording`);
+      const rawType = text(readOwn(recording, "type"), scrub);
+      // The media sits under the key its type names (`audio`); `audio` when the type is missing.
+      const key = rawType !== undefined && /^[a-z_]{1,32}$/.test(rawType) ? rawType : "audio";
+      const media = object(readOwn(recording, key), `${path}.call_recording.${key}`);
+      return {
+        _tag: "CallRecordingAvailable",
+        ...fields,
+        recording: { type: rawType === "audio" ? "audio" : "UNKNOWN", ...optional("rawType", rawType), ...mediaFile(media, `${path}.call_recording.${key}`, scrub) },
+      };
+    }
+    case "call_transcription_available": {
+      const fields = callFields(c, path, metadata, scrub);
+      const transcript = object(readOwn(c, "call_transcript"), `${path}.call_transcript`);
+      const document = object(readOwn(transcript, "document"), `${path}.call_transcript.document`);
+      return { _tag: "CallTranscriptionAvailable", ...fields, transcript: mediaFile(document, `${path}.call_transcript.document`, scrub) };
+    }
+    default:
+      return { _tag: "UnknownCallEvent", event: redactField(event, scrub), ...optional("callId", id(readOwn(c, "id"), scrub)), metadata, raw: redactDeep(c, scrub) };
+  }
+}
+
+/** What makes two errors the same: code (or tag, for a body without one) and message. */
+function keyOf(e: GraphError): string {
+  return `${"code" in e ? String(e.code) : e._tag}\u0000${e.message}`;
+}
+
+/** Errors as one list, each (code, message) once, in first-seen order. */
+function unique(lists: readonly (readonly GraphError[])[]): GraphError[] {
+  const seen = new Set<string>();
+  const out: GraphError[] = [];
+  for (const e of lists.flat()) {
+    const key = keyOf(e);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(e);
+  }
+  return out;
+}
+
+/** Reads an `errors` list (of a change or of a call); a broken list is a problem, the rest is still decoded. */
+function readErrors(sink: Sink, parent: Obj, path: string): GraphError[] {
+  const errors: GraphError[] = [];
+  guarded(sink, `${path}.errors`, () =>
+    eachItem(sink, parent, "errors", path, false, (x) => {
+      errors.push(decodeGraphError(x, { secrets: sink.secrets }));
+    }),
+  );
+  return errors;
+}
+
+/** Gives each terminate its errors (see {@link CallTerminate} for the rule). */
+function attachErrors(terminates: readonly { event: { errors: readonly GraphError[]; status: CallTerminate["status"] }; own: readonly GraphError[] }[], shared: readonly GraphError[]): void {
+  if (terminates.length === 1) {
+    const only = terminates[0];
+    if (only !== undefined) only.event.errors = unique([only.own, shared]);
+    return;
+  }
+  const claimed = new Set(terminates.flatMap((t) => t.own.map(keyOf)));
+  const left = unique([shared.filter((e) => !claimed.has(keyOf(e)))]);
+  const unfinished = terminates.filter((t) => t.event.status !== "COMPLETED");
+  const bare = unfinished.filter((t) => t.own.length === 0);
+  const receivers = bare.length > 0 ? bare : unfinished.length > 0 ? unfinished : terminates;
+  for (const t of terminates) t.event.errors = unique(receivers.includes(t) ? [t.own, left] : [t.own]);
+}
+
+/** Decodes `value.calls[]` with the errors of `value.errors[]` and of each call. */
+export function decodeCalls(sink: Sink, value: Obj, valuePath: string, metadata: Metadata, context: readonly unknown[]): void {
+  const shared = readErrors(sink, value, valuePath);
+  const decoded: { event: CallEvent; source: unknown }[] = [];
+  const terminates: { event: { errors: readonly GraphError[]; status: CallTerminate["status"] }; own: readonly GraphError[] }[] = [];
+  guarded(sink, `${valuePath}.calls`, () =>
+    eachItem(sink, value, "calls", valuePath, false, (c, p) => {
+      const call = object(c, p);
+      const event = decodeCall(call, p, metadata, value, sink.scrub);
+      if (event._tag === "CallTerminate") terminates.push({ event: event as { errors: readonly GraphError[]; status: CallTerminate["status"] }, own: readErrors(sink, call, p) });
+      decoded.push({ event, source: [...context, call] });
+    }),
+  );
+  attachErrors(terminates, shared);
+  for (const d of decoded) push(sink, d.event, d.source);
+}
+
+function decodeStatus(s: Obj, path: string, metadata: Metadata, scrub: Scrubber): CallStatus | undefined {
+  if (str(readOwn(s, "type")) !== "call") return undefined; // message statuses are not calling events
+  const callId = readOwn(s, "id");
+  if (typeof callId !== "string" || callId === "") reject(`${path}.id`, "expected the call id");
+  const rawStatus = text(readOwn(s, "status"), scrub) ?? "";
+  return {
+    _tag: "CallStatus",
+    callId: id(callId, scrub) ?? "",
+    status: oneOf(rawStatus, ["RINGING", "ACCEPTED", "REJECTED"] as const),
+    rawStatus,
+    ...optional("timestamp", seconds(readOwn(s, "timestamp"))),
+    ...optional("recipientId", id(readOwn(s, "recipient_id"), scrub)),
+    ...optional("recipientUserId", id(readOwn(s, "recipient_user_id"), scrub)),
+    ...optional("recipientParentUserId", id(readOwn(s, "recipient_parent_user_id"), scrub)),
+    ...optional("bizOpaqueCallbackData", id(readOwn(s, "biz_opaque_callback_data"), scrub)),
+    metadata,
+    raw: redactDeep(s, scrub),
+  };
+}
+
+/** Decodes `value.statuses[]`: call statuses only (message statuses are skipped). */
+export function decodeStatuses(sink: Sink, value: Obj, valuePath: string, metadata: Metadata, context: readonly unknown[]): void {
+  guarded(sink, `${valuePath}.statuses`, () =>
+    eachItem(sink, value, "statuses", valuePath, false, (s, p) => {
+      const st = object(s, p);
+      const status = decodeStatus(st, p, metadata, sink.scrub);
+      if (status !== undefined) push(sink, status, [...context, st]);
+    }),
+  );
+}
