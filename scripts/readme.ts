@@ -6,6 +6,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { catalog, isRetryableAdvice, sipCatalog, type CodeRule } from "../src/index.js";
+import { eventCatalog } from "../src/webhook/index.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -42,10 +43,17 @@ export function sipTable(): string {
   return [head, ...rows, ...fallbacks].join("\n");
 }
 
+export function eventTable(): string {
+  const head = "| Field | Event | Tag | What it tells you |\n|---|---|---|---|";
+  const rows = eventCatalog.map((r) => `| ${r.field === "any other" ? "any other" : `\`${r.field}\``} | ${r.event} | \`${r.tag}\` | ${r.summary} |`);
+  return [head, ...rows].join("\n");
+}
+
 export function renderReadme(readme: string): string {
   const withTable = readme
     .replace(/(<!-- errors:start -->\n)[\s\S]*?(<!-- errors:end -->)/, (_m, a: string, b: string) => `${a}${errorTable()}\n${b}`)
-    .replace(/(<!-- sip:start -->\n)[\s\S]*?(<!-- sip:end -->)/, (_m, a: string, b: string) => `${a}${sipTable()}\n${b}`);
+    .replace(/(<!-- sip:start -->\n)[\s\S]*?(<!-- sip:end -->)/, (_m, a: string, b: string) => `${a}${sipTable()}\n${b}`)
+    .replace(/(<!-- events:start -->\n)[\s\S]*?(<!-- events:end -->)/, (_m, a: string, b: string) => `${a}${eventTable()}\n${b}`);
   return withTable.replace(
     /(<!-- example: (\S+) -->\n)[\s\S]*?(<!-- \/example -->)/g,
     (_m, a: string, file: string, b: string) =>
