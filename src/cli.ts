@@ -12,7 +12,7 @@ import { decodeGraphError } from "./decode.js";
 import type { GraphError } from "./errors.js";
 import { isDict, parseJson } from "./internal/json.js";
 import { redact } from "./internal/redact.js";
-import { decodeWebhook } from "./webhook/events.js";
+import { decodeWebhookItems } from "./webhook/events.js";
 
 /** What the CLI reads and writes; injectable for tests. */
 export interface CliIo {
@@ -195,10 +195,16 @@ function classify(text: string): { errors: GraphError[]; note?: string } {
   const { status, headers, body } = splitHttp(text);
   const parsed = parseJson(body.trim());
   if (parsed.ok && isDict(parsed.value) && parsed.value["object"] !== undefined) {
-    const events = decodeWebhook(parsed.value);
-    if (events.isErr()) return { errors: [], note: `Not a readable webhook delivery: ${events.error.message} at ${events.error.path}` };
-    const errors = events.value.flatMap((e) => (e._tag === "CallTerminate" ? e.errors : []));
-    return { errors, ...(errors.length === 0 && { note: `A webhook delivery with ${events.value.length} calling event(s) and no errors.` }) };
+    // Item by item: the errors of the readable calls are explained even when another item is broken.
+    const decoded = decodeWebhookItems(parsed.value);
+    if (decoded.isErr()) return { errors: [], note: `Not a readable webhook delivery: ${decoded.error.message} at ${decoded.error.path}` };
+    const { events, problems } = decoded.value;
+    const errors = events.flatMap((e) => (e._tag === "CallTerminate" ? e.errors : []));
+    const first = problems[0];
+    const skipped = first === undefined ? undefined : `${problems.length} item(s) could not be read, the first at ${first.path}: ${first.message}.`;
+    const none = errors.length === 0 ? `A webhook delivery with ${events.length} calling event(s) and no errors.` : undefined;
+    const note = [none, skipped].filter((n) => n !== undefined).join(" ");
+    return { errors, ...(note !== "" && { note }) };
   }
   if (parsed.ok && Array.isArray(parsed.value)) return { errors: parsed.value.map((v) => decodeGraphError(v, { status, headers })) };
   return { errors: [decodeGraphError(body, { status, headers })] };
