@@ -244,7 +244,7 @@ export function createCallingClient(options: CallingClientOptions): CallingClien
   const scrub = "settings" in read ? read.settings.scrub : read.scrub;
 
   function invalid(operation: Operation, field: string, message: string): InvalidInput {
-    return scrubError({ _tag: "InvalidInput", category: "request", operation, field, message, retryable: false, attempts: 0, elapsedMs: 0, history: [] }, scrub);
+    return scrubError({ _tag: "InvalidInput", category: "request", operation, field, message, retryable: false, advice: { kind: "after-fix" }, attempts: 0, elapsedMs: 0, history: [] }, scrub);
   }
 
   function call<O extends Operation>(operation: O, input: unknown, build: (snap: unknown) => Request | InvalidInput, callOptions: CallOptions | undefined): ResultAsync<SuccessOf<O>, ClientErrorOf<O>> {
@@ -263,7 +263,7 @@ export function createCallingClient(options: CallingClientOptions): CallingClien
   /** Defensive: every failure is handled where it happens; anything else still becomes a value. */
   function defect(operation: Operation, e: unknown): NetworkError {
     return scrubError(
-      { _tag: "NetworkError", category: "transport", notSent: false, message: classifyNetworkError(e, scrub).message, retryable: false, operation, attempts: 0, elapsedMs: 0, history: [] },
+      { _tag: "NetworkError", category: "transport", notSent: false, message: classifyNetworkError(e, scrub).message, retryable: false, advice: { kind: "never" }, operation, attempts: 0, elapsedMs: 0, history: [] },
       scrub,
     );
   }

@@ -32,6 +32,8 @@ export interface AttemptInfo {
 export interface InvalidInput extends AttemptInfo {
   readonly _tag: "InvalidInput";
   readonly category: "request";
+  /** Retry advice: Fix the input. */
+  readonly advice: { readonly kind: "after-fix" };
   /** The input field at fault, e.g. `bizOpaqueCallbackData`. */
   readonly field: string;
   readonly message: string;
@@ -42,6 +44,8 @@ export interface InvalidInput extends AttemptInfo {
 export interface NetworkError extends AttemptInfo {
   readonly _tag: "NetworkError";
   readonly category: "transport";
+  /** Retry advice: `backoff` when the request may be repeated (`retryable`), otherwise `never`. */
+  readonly advice: { readonly kind: "backoff" } | { readonly kind: "never" };
   /** The system error code when known: `ECONNREFUSED`, `ENOTFOUND`, `ECONNRESET`, … */
   readonly errorCode?: string;
   /** Whether the request provably never reached the server (connection refused, DNS). */
@@ -54,6 +58,8 @@ export interface NetworkError extends AttemptInfo {
 export interface Timeout extends AttemptInfo {
   readonly _tag: "Timeout";
   readonly category: "transport";
+  /** Retry advice: Repeat later. */
+  readonly advice: { readonly kind: "backoff" };
   readonly scope: "attempt" | "deadline";
   readonly message: string;
   readonly retryable: true;
@@ -66,6 +72,8 @@ export interface Timeout extends AttemptInfo {
 export interface Aborted extends AttemptInfo {
   readonly _tag: "Aborted";
   readonly category: "transport";
+  /** Retry advice: Your own signal stopped it. */
+  readonly advice: { readonly kind: "never" };
   readonly message: string;
   /** The signal's reason, as text (secrets redacted, bounded). */
   readonly reason?: string;
@@ -91,6 +99,8 @@ export interface Aborted extends AttemptInfo {
 export interface ResponseTooLarge extends AttemptInfo {
   readonly _tag: "ResponseTooLarge";
   readonly category: "transport";
+  /** Retry advice: The same request would get the same answer. */
+  readonly advice: { readonly kind: "never" };
   /** The limit in bytes (`maxResponseBytes`). */
   readonly limitBytes: number;
   /** The HTTP status of the oversized response. */
@@ -107,6 +117,8 @@ export interface ResponseTooLarge extends AttemptInfo {
 export interface UnexpectedRedirect extends AttemptInfo {
   readonly _tag: "UnexpectedRedirect";
   readonly category: "transport";
+  /** Retry advice: Something between you and the API is misconfigured. */
+  readonly advice: { readonly kind: "after-fix" };
   /** The status (0 for an opaque redirect, whose status the runtime hides). */
   readonly httpStatus: number;
   /** The `Location` header, when readable (secrets redacted, bounded). */
@@ -130,6 +142,8 @@ export interface UnexpectedRedirect extends AttemptInfo {
 export interface OutcomeUnknown extends AttemptInfo {
   readonly _tag: "OutcomeUnknown";
   readonly category: "transport";
+  /** Retry advice: Never repeat blind: settle it from the webhooks first (`settleOutcomeUnknown`). */
+  readonly advice: { readonly kind: "never" };
   readonly cause: "timeout" | "reset" | "unreadable-response" | "server-error" | "redirect" | "response-too-large";
   /** The decoded answer, when there was one (`server-error`, `unreadable-response`). */
   readonly error?: GraphError;

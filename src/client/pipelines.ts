@@ -88,7 +88,7 @@ async function ensure(client: CallingClient, input: { readonly user: string; rea
 
 /** Rejected input of a pipeline, before any request. */
 function invalid(operation: Operation, field: string, message: string): InvalidInput {
-  return { _tag: "InvalidInput", category: "request", operation, field, message, retryable: false, attempts: 0, elapsedMs: 0, history: [] };
+  return { _tag: "InvalidInput", category: "request", operation, field, message, retryable: false, advice: { kind: "after-fix" }, attempts: 0, elapsedMs: 0, history: [] };
 }
 
 /** What a pipeline returns when the client it was given is not a working {@link CallingClient}. */

@@ -97,6 +97,7 @@ export async function run<O extends Operation>(s: Settings, operation: O, req: R
     scope,
     message: scope === "deadline" ? `No answer within the ${s.deadlineMs} ms deadline` : `No answer within ${s.timeoutMs} ms`,
     retryable: true,
+    advice: { kind: "backoff" },
     ...info(),
   });
   const aborted = (reason: string | undefined): Aborted => ({
@@ -107,6 +108,7 @@ export async function run<O extends Operation>(s: Settings, operation: O, req: R
     sent: maySent,
     ...correlation(),
     retryable: false,
+    advice: { kind: "never" },
     ...info(),
   });
   const unknownOutcome = (cause: OutcomeUnknown["cause"], extra: { error?: GraphError; httpStatus?: number } = {}): OutcomeUnknown => ({
@@ -118,6 +120,7 @@ export async function run<O extends Operation>(s: Settings, operation: O, req: R
     ...correlation(),
     message: "connect may or may not have placed the call; it is not retried (settle it from the webhooks)",
     retryable: false,
+    advice: { kind: "never" },
     ...info(),
   });
   const networkError = (httpStatus: number | undefined, code: string | undefined, notSent: boolean, message: string, retryable = true): NetworkError => ({
@@ -127,6 +130,7 @@ export async function run<O extends Operation>(s: Settings, operation: O, req: R
     notSent,
     message: httpStatus === undefined ? message : `${message} (HTTP ${httpStatus})`,
     retryable,
+    advice: retryable ? { kind: "backoff" } : { kind: "never" },
     ...info(),
   });
   const tooLarge = (httpStatus: number): ResponseTooLarge => ({
@@ -136,6 +140,7 @@ export async function run<O extends Operation>(s: Settings, operation: O, req: R
     httpStatus,
     message: `The response body is larger than ${s.maxResponseBytes} bytes; it was not read`,
     retryable: false,
+    advice: { kind: "never" },
     ...info(),
   });
   const redirect = (httpStatus: number, location: string | undefined): UnexpectedRedirect => ({
@@ -145,6 +150,7 @@ export async function run<O extends Operation>(s: Settings, operation: O, req: R
     ...(location !== undefined && { location }),
     message: `The server answered with a redirect (HTTP ${httpStatus}); redirects are never followed`,
     retryable: false,
+    advice: { kind: "after-fix" },
     ...info(),
   });
 

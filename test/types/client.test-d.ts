@@ -67,3 +67,40 @@ describe("per-operation error unions", () => {
     void strict;
   });
 });
+
+describe("transport variants", () => {
+  it("every client error can be a redirect or an oversized answer, and only connect an OutcomeUnknown", () => {
+    expectTypeOf<"UnexpectedRedirect" | "ResponseTooLarge">().toMatchTypeOf<ClientErrorOf<"terminate">["_tag"]>();
+    expectTypeOf<"OutcomeUnknown">().toMatchTypeOf<ClientErrorOf<"connect">["_tag"]>();
+    // @ts-expect-error: only connect can end with an unknown outcome
+    expectTypeOf<"OutcomeUnknown">().toMatchTypeOf<ClientErrorOf<"terminate">["_tag"]>();
+  });
+
+  it("narrowing gives each variant's fields and literal advice", () => {
+    const describeError = (e: ClientErrorOf<"connect">): string => {
+      switch (e._tag) {
+        case "ResponseTooLarge":
+          expectTypeOf(e.limitBytes).toEqualTypeOf<number>();
+          expectTypeOf(e.advice).toEqualTypeOf<{ readonly kind: "never" }>();
+          return "too large";
+        case "UnexpectedRedirect":
+          expectTypeOf(e.location).toEqualTypeOf<string | undefined>();
+          return "redirect";
+        case "OutcomeUnknown":
+          expectTypeOf(e.cause).toEqualTypeOf<"timeout" | "reset" | "unreadable-response" | "server-error" | "redirect" | "response-too-large">();
+          // @ts-expect-error: an unknown outcome is never repeated blind
+          expectTypeOf(e.advice).toEqualTypeOf<{ readonly kind: "backoff" }>();
+          return "settle it";
+        case "Aborted":
+          expectTypeOf(e.sent).toEqualTypeOf<boolean>();
+          return "aborted";
+        case "DuplicateCall":
+          expectTypeOf(e.advice).toEqualTypeOf<{ readonly kind: "after-current-call" }>();
+          return "wait";
+        default:
+          return e._tag;
+      }
+    };
+    void describeError;
+  });
+});
