@@ -32,6 +32,20 @@ function describe(e: CallEvent): string {
       return `terminate ${e.status}${e.errors.map((x) => `: ${explainFailure(x)}`).join("")}`;
     case "CallPermissionReply":
       return `permission reply ${e.response}${e.isPermanent ? " (permanent)" : ""}`;
+    case "SipCallCreated":
+      return `SIP call created (${e.direction ?? "?"})`;
+    case "CallRecordingAvailable":
+      return `recording ${e.recording.mediaId}`;
+    case "CallTranscriptionAvailable":
+      return `transcript ${e.transcript.mediaId}`;
+    case "Voicemail":
+      return `voicemail ${e.audio.mediaId}`;
+    case "CallingViolation":
+      return `calling violation ${e.rawViolationType}`;
+    case "CallingRestriction":
+      return `calling restricted: ${e.restrictions.map((r) => r.rawRestrictionType).join(", ")}`;
+    case "CallingSettingsChanged":
+      return `calling settings ${e.calling.status ?? "changed"}`;
     case "UnknownCallEvent":
       return `unknown call event ${e.event}`;
     case "UnknownChange":
