@@ -5,6 +5,7 @@
  * @module
  */
 import type { CallEvent } from "./events.js";
+import { nodeCrypto } from "./signature.js";
 
 /** The delivered item behind each decoded event (module-private; the event stays a plain value). */
 const sources = new WeakMap<object, unknown>();
@@ -163,6 +164,34 @@ export function canonicalJson(value: unknown): string {
 
 const encoder = new TextEncoder();
 
+function keyInput(event: CallEvent): { tag: string; text: string } {
+  let tag = "Unknown";
+  let text = "";
+  try {
+    const t: unknown = event._tag;
+    if (typeof t === "string") tag = t.slice(0, 64);
+    text = canonicalJson(sources.has(event) ? sources.get(event) : event);
+  } catch {
+    text = '"[unreadable]"';
+  }
+  return { tag, text };
+}
+
+/**
+ * {@link eventKey} computed synchronously with `node:crypto` (the same SHA-256 over the same
+ * UTF-8 text, so the same key); `undefined` where the runtime has no `node:crypto`. Never throws.
+ */
+export function eventKeyNow(event: CallEvent): string | undefined {
+  const c = nodeCrypto();
+  if (c === undefined) return undefined;
+  const { tag, text } = keyInput(event);
+  try {
+    return `${tag}:${c.createHash("sha256").update(text, "utf8").digest("hex")}`;
+  } catch {
+    return undefined;
+  }
+}
+
 /** FNV-1a over the text, two 32-bit lanes: only used where Web Crypto is missing. */
 function fallbackDigest(text: string): string {
   let a = 0x811c9dc5;
@@ -186,15 +215,9 @@ function fallbackDigest(text: string): string {
  * const key = await eventKey(event); // "CallTerminate:9f86d081884c7d65…"
  */
 export async function eventKey(event: CallEvent): Promise<string> {
-  let tag = "Unknown";
-  let text = "";
-  try {
-    const t: unknown = event._tag;
-    if (typeof t === "string") tag = t.slice(0, 64);
-    text = canonicalJson(sources.has(event) ? sources.get(event) : event);
-  } catch {
-    text = '"[unreadable]"';
-  }
+  const now = eventKeyNow(event);
+  if (now !== undefined) return now;
+  const { tag, text } = keyInput(event);
   try {
     const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
     return `${tag}:${Array.from(digest, (x) => x.toString(16).padStart(2, "0")).join("")}`;

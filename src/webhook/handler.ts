@@ -10,9 +10,14 @@ import { makeScrubber, redactField, type Scrubber } from "../internal/redact.js"
 import { byteLimit, declaredLength, readLimited } from "./body.js";
 import { optionOf } from "./options.js";
 import { memoryDedupeStore, type DedupeStore, type LegacyDedupeStore } from "./dedupe.js";
-import { eventKey } from "./event-key.js";
-import { decodeWebhookItems, type CallEvent, type WebhookDecodeError, type WebhookItemProblem } from "./events.js";
-import { verifySignature, verifySubscription, type SignatureError } from "./signature.js";
+import { eventKey, eventKeyNow } from "./event-key.js";
+import type { CallEvent, WebhookDecodeError, WebhookItemProblem } from "./events.js";
+import type { WebhookItems } from "./event-types.js";
+import { decodeDelivery } from "./items.js";
+import { bytesToText, parseJson } from "../internal/json.js";
+import { verifyOwnedBytes, verifySubscription, type SignatureError } from "./signature.js";
+import type { Result } from "neverthrow";
+import { err } from "neverthrow";
 
 /**
  * Something that went wrong around a delivery, reported to `onError` (never thrown). Every string
@@ -74,6 +79,13 @@ export interface WebhookHandlerOptions {
 export interface HandlerSettings {
   readonly maxBodyBytes: number;
   readonly report: (problem: WebhookHandlerProblem) => void;
+  /**
+   * The POST path from the raw bytes on: the same work as the Fetch handler after it read the
+   * body (limit, signature, decoding, dispatch), answering with a status. Never rejects.
+   */
+  readonly deliver: (bytes: Uint8Array<ArrayBuffer>, signatureHeader: string | undefined) => Promise<number>;
+  /** The GET handshake from the query string: status and challenge. Never throws. */
+  readonly handshake: (query: string) => { readonly status: number; readonly challenge?: string };
 }
 
 const settings = new WeakMap<object, HandlerSettings>();
@@ -195,7 +207,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
   async function dispatch(events: readonly CallEvent[]): Promise<boolean> {
     let all = true;
     for (const event of events) {
-      const key = store === undefined ? undefined : await eventKey(event);
+      const key = store === undefined ? undefined : (eventKeyNow(event) ?? (await eventKey(event)));
       const running = key === undefined ? undefined : inflight.get(key);
       if (running !== undefined && (await running)) continue; // a concurrent delivery handled it
       const outcome = handleOne(event, key);
@@ -205,6 +217,54 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
       all &&= ok;
     }
     return all;
+  }
+
+  const secretList = typeof appSecret === "string" ? (appSecret === "" ? [] : [appSecret]) : appSecret.filter((s) => s !== "");
+  const decodeFailed: WebhookDecodeError = { _tag: "MalformedDelivery", path: "$", message: "The delivery could not be read" };
+
+  /** Decodes with the handler's own scrubber (built once, not per delivery). Never throws. */
+  function decode(bytes: Uint8Array<ArrayBuffer>): Result<WebhookItems, WebhookDecodeError> {
+    return guard(
+      () => {
+        const text = bytesToText(bytes) ?? "";
+        const parsed = parseJson(text);
+        if (!parsed.ok) return err({ _tag: "InvalidJson", path: "$", message: "The delivery is not valid JSON" } as const);
+        return decodeDelivery(parsed.value, scrub, secrets);
+      },
+      () => err(decodeFailed),
+      err(decodeFailed),
+    );
+  }
+
+  /** The POST path from the raw bytes on; answers with a status. */
+  function deliver(bytes: Uint8Array<ArrayBuffer>, signatureHeader: string | undefined | null): Promise<number> {
+    if (bytes.byteLength > maxBodyBytes) {
+      report({ _tag: "BodyTooLarge", limit: maxBodyBytes, received: bytes.byteLength });
+      return Promise.resolve(413);
+    }
+    const verified = verifyOwnedBytes(bytes, signatureHeader, secretList);
+    return verified instanceof Promise ? verified.then((v) => afterVerify(bytes, v)) : afterVerify(bytes, verified);
+  }
+
+  function afterVerify(bytes: Uint8Array<ArrayBuffer>, verified: Result<void, SignatureError>): Promise<number> {
+    if (verified.isErr()) {
+      report({ _tag: "Signature", error: verified.error });
+      const e = verified.error._tag;
+      return Promise.resolve(e === "MissingSignature" ? 401 : e === "NoSecretConfigured" ? 500 : 403);
+    }
+    const decoded = decode(bytes);
+    if (decoded.isErr()) {
+      // Authentic but unreadable: answer 200 so Meta does not redeliver it for a week.
+      report({ _tag: "Decode", error: decoded.error });
+      return Promise.resolve(200);
+    }
+    for (const problem of decoded.value.problems) report({ _tag: "Decode", error: problem });
+    const work = dispatch(decoded.value.events).catch((cause: unknown) => {
+      unexpected(cause);
+      return false;
+    });
+    if (!awaitHandlers) return Promise.resolve(200);
+    return work.then((ok) => (ok ? 200 : 500));
   }
 
   async function post(request: Request): Promise<Response> {
@@ -223,34 +283,21 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
       report({ _tag: "BodyUnreadable", message: describeCause(body.cause, scrub) });
       return empty(400);
     }
-    const verified = await verifySignature(body.bytes, request.headers.get("x-hub-signature-256"), appSecret);
-    if (verified.isErr()) {
-      report({ _tag: "Signature", error: verified.error });
-      const e = verified.error._tag;
-      return empty(e === "MissingSignature" ? 401 : e === "NoSecretConfigured" ? 500 : 403);
-    }
-    const decoded = decodeWebhookItems(body.bytes, { secrets });
-    if (decoded.isErr()) {
-      // Authentic but unreadable: answer 200 so Meta does not redeliver it for a week.
-      report({ _tag: "Decode", error: decoded.error });
-      return empty(200);
-    }
-    for (const problem of decoded.value.problems) report({ _tag: "Decode", error: problem });
-    const work = dispatch(decoded.value.events).catch((cause: unknown) => {
-      unexpected(cause);
-      return false;
-    });
-    if (!awaitHandlers) return empty(200);
-    return (await work) ? empty(200) : empty(500);
+    return empty(await deliver(body.bytes, request.headers.get("x-hub-signature-256")));
+  }
+
+  function handshake(query: string): { readonly status: number; readonly challenge?: string } {
+    return verifySubscription(query, verifyToken).match(
+      (challenge) => ({ status: 200, challenge }),
+      () => ({ status: 403 }),
+    );
   }
 
   async function handle(request: Request): Promise<Response> {
     const method = request.method;
     if (method === "GET") {
-      return verifySubscription(new URL(request.url), verifyToken).match(
-        (challenge) => new Response(challenge, { status: 200, headers: { "content-type": "text/plain" } }),
-        () => empty(403),
-      );
+      const answer = handshake(new URL(request.url).search);
+      return answer.challenge === undefined ? empty(answer.status) : new Response(answer.challenge, { status: 200, headers: { "content-type": "text/plain" } });
     }
     if (method !== "POST") return empty(405, { allow: "GET, POST" });
     return post(request);
@@ -261,6 +308,9 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
       unexpected(cause);
       return empty(500);
     });
-  settings.set(handler, { maxBodyBytes, report });
+  settings.set(handler, { maxBodyBytes, report, deliver: (bytes, header) => call(() => deliver(bytes, header)).catch((cause: unknown) => {
+    unexpected(cause);
+    return 500;
+  }), handshake });
   return handler;
 }

@@ -8,7 +8,7 @@
  */
 import { guard } from "../internal/guard.js";
 import { DEFAULT_MAX_BODY_BYTES, byteLimit, concat, declaredLength } from "./body.js";
-import { describeCause, handlerSettings, type WebhookHandlerProblem } from "./handler.js";
+import { describeCause, handlerSettings, type HandlerSettings, type WebhookHandlerProblem } from "./handler.js";
 import { noSecrets } from "../internal/redact.js";
 import { optionOf, positiveOption } from "./options.js";
 
@@ -154,6 +154,7 @@ export function toNodeListener(
       if (done) return;
       done = true;
       if (timer !== undefined) clearTimeout(timer);
+      if (inherited !== undefined) return direct(inherited, body);
       toRequest(req, body)
         .then((request) => handler(request))
         .then(async (response) => {
@@ -164,6 +165,28 @@ export function toNodeListener(
           report({ _tag: "Unexpected", message: describeCause(cause, noSecrets) });
           answer(500);
         });
+    };
+
+    /**
+     * A handler made by `createWebhookHandler`: its core gets the raw bytes and answers with a
+     * status, with no Fetch `Request` or `Response` built in between (same checks, same order).
+     */
+    const direct = (core: HandlerSettings, body: Uint8Array<ArrayBuffer>) => {
+      try {
+        const method = methodOf(req.method);
+        if (method === "GET") {
+          const { status, challenge } = core.handshake(queryOf(req.url));
+          return challenge === undefined ? answer(status) : answer(200, [["content-type", "text/plain"]], encoder.encode(challenge));
+        }
+        if (method !== "POST") return answer(405, [["allow", "GET, POST"]]);
+        core.deliver(body, headerOf(req.headers["x-hub-signature-256"])).then(
+          (status) => answer(status),
+          () => answer(500),
+        );
+      } catch (cause) {
+        report({ _tag: "Unexpected", message: describeCause(cause, noSecrets) });
+        answer(500);
+      }
     };
 
     try {
@@ -211,6 +234,28 @@ export function toNodeListener(
       refuse(500, { _tag: "Unexpected", message: describeCause(cause, noSecrets) }, 0);
     }
   };
+}
+
+const encoder = new TextEncoder();
+
+/** The method as a Fetch `Request` would hold it (standard methods upper-cased). */
+function methodOf(method: unknown): string {
+  if (typeof method !== "string") return "GET";
+  const up = method.toUpperCase();
+  return ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"].includes(up) ? up : method;
+}
+
+/** The query of a request target (`?…`, or `""`), read like the Fetch path reads it: through a URL. */
+function queryOf(url: unknown): string {
+  return guard(() => new URL(typeof url === "string" ? url : "/", "http://localhost").search, () => "");
+}
+
+/** A header as `Headers.get` gives it: repeated values joined with ", ". */
+function headerOf(value: unknown): string | undefined {
+  if (typeof value === "string") return value;
+  if (!Array.isArray(value)) return undefined;
+  const parts = (value as readonly unknown[]).filter((v): v is string => typeof v === "string");
+  return parts.length === 0 ? undefined : parts.join(", ");
 }
 
 async function toRequest(req: NodeRequestLike, body: Uint8Array<ArrayBuffer>): Promise<Request> {

@@ -79,6 +79,66 @@ async function matches(secret: string, body: Bytes, signature: Bytes): Promise<b
   return crypto.subtle.verify("HMAC", key, signature, body);
 }
 
+/** The part of `node:crypto` used when the runtime has it (Node, Bun, Deno): synchronous, no thread hop. */
+export interface NodeCrypto {
+  createHmac(algorithm: "sha256", key: string): { update(data: Uint8Array): { digest(): Uint8Array } };
+  createHash(algorithm: "sha256"): { update(data: string, encoding: "utf8"): { digest(encoding: "hex"): string } };
+  timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean;
+}
+
+let nodeCryptoModule: NodeCrypto | null | undefined;
+
+/**
+ * `node:crypto` through `process.getBuiltinModule` (no static import, so nothing here needs Node
+ * types or a bundler shim), or `undefined` where the runtime has none (Workers, browsers): callers
+ * then use Web Crypto. Looked up once.
+ */
+export function nodeCrypto(): NodeCrypto | undefined {
+  if (nodeCryptoModule !== undefined) return nodeCryptoModule ?? undefined;
+  nodeCryptoModule = guard(() => {
+    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+    const m = typeof proc?.getBuiltinModule === "function" ? (proc.getBuiltinModule("node:crypto") as Partial<NodeCrypto> | undefined) : undefined;
+    return m !== undefined && typeof m.createHmac === "function" && typeof m.createHash === "function" && typeof m.timingSafeEqual === "function" ? (m as NodeCrypto) : null;
+  }, () => null);
+  return nodeCryptoModule ?? undefined;
+}
+
+/**
+ * Whether any secret's HMAC-SHA256 of `body` equals `signature` (32 bytes), with `node:crypto`
+ * (keyed by the secret's UTF-8 bytes, as Web Crypto's import, compared in constant time);
+ * `undefined` when `node:crypto` is not there. May throw: call inside a guard.
+ */
+export function matchesNow(secrets: readonly string[], body: Uint8Array, signature: Uint8Array): boolean | undefined {
+  const c = nodeCrypto();
+  if (c === undefined) return undefined;
+  for (const secret of secrets) {
+    const mac = c.createHmac("sha256", secret).update(body).digest();
+    if (mac.byteLength === signature.byteLength && c.timingSafeEqual(mac, signature)) return true;
+  }
+  return false;
+}
+
+const mismatch: SignatureError = Object.freeze({ _tag: "SignatureMismatch", message: "The signature does not match the body" });
+const unchecked: SignatureError = Object.freeze({ _tag: "SignatureMismatch", message: "The signature could not be checked" });
+
+/**
+ * Checks a signature header against bytes the caller owns (no defensive copy) and secrets already
+ * filtered to non-empty strings: synchronously with `node:crypto` when the runtime has it, else
+ * with Web Crypto. Never throws or rejects.
+ */
+export function verifyOwnedBytes(body: Bytes, signatureHeader: string | null | undefined, secrets: readonly string[]): Result<void, SignatureError> | Promise<Result<void, SignatureError>> {
+  if (secrets.length === 0) return err({ _tag: "NoSecretConfigured", message: "No app secret is configured" });
+  const parsed = parseSignatureHeader(signatureHeader);
+  if (parsed.isErr()) return err(parsed.error);
+  const now = guard(() => matchesNow(secrets, body, parsed.value), () => undefined);
+  if (now !== undefined) return now ? ok(undefined) : err(mismatch);
+  const check = async (): Promise<Result<void, SignatureError>> => {
+    for (const secret of secrets) if (await matches(secret, body, parsed.value)) return ok(undefined);
+    return err(mismatch);
+  };
+  return check().catch(() => err<void, SignatureError>(unchecked));
+}
+
 /**
  * Verifies Meta's `X-Hub-Signature-256` (HMAC-SHA256 of the raw body bytes with the app secret).
  * Give several secrets during a rotation: any one matching is enough. Hash the bytes exactly as
@@ -105,14 +165,9 @@ export function verifySignature(
   }
   const parsed = parseSignatureHeader(signatureHeader);
   if (parsed.isErr()) return errAsync<void, SignatureError>(parsed.error);
-  const check = async (): Promise<Result<void, SignatureError>> => {
-    const bytes = toBytes(rawBody as RawBody);
-    for (const secret of secrets) {
-      if (await matches(secret, bytes, parsed.value)) return ok(undefined);
-    }
-    return err({ _tag: "SignatureMismatch", message: "The signature does not match the body" });
-  };
-  return new ResultAsync(check().catch(() => err<void, SignatureError>({ _tag: "SignatureMismatch", message: "The signature could not be checked" })));
+  const bytes = guard(() => toBytes(rawBody as RawBody), () => undefined);
+  if (bytes === undefined) return errAsync<void, SignatureError>(unchecked);
+  return new ResultAsync(Promise.resolve(verifyOwnedBytes(bytes, signatureHeader, secrets)));
 }
 
 /**
