@@ -45,3 +45,18 @@ export {
   type PermissionOutcome,
   type Settlement,
 } from "./pipelines.js";
+export { foldCall, isCallOver } from "../calls/fold.js";
+export type {
+  Accepted,
+  CallAnomaly,
+  CallEnding,
+  CallState,
+  CallStateFields,
+  CallStatusWord,
+  ConflictingField,
+  Ended,
+  Failed,
+  NotAnswered,
+  Rejected,
+  Ringing,
+} from "../calls/state-types.js";
