@@ -83,6 +83,16 @@ export {
   type WacallThrowable,
 } from "./match.js";
 export {
+  catchTags,
+  type CaughtError,
+  type CaughtValue,
+  type ErrOf,
+  type OkOf,
+  type Recovery,
+  type RecoverHandlers,
+  type Uncaught,
+} from "./recover.js";
+export {
   computeRetryAt,
   getHeader,
   parseRetryAfter,

@@ -6,6 +6,7 @@
  */
 import { err, errAsync, ok, ResultAsync, type Result } from "neverthrow";
 import type { Operation } from "../catalog.js";
+import { catchTags } from "../recover.js";
 import type { CallId, CallPermissions, MessageId } from "../response.js";
 import type { CallConnect, CallEvent } from "../webhook/events.js";
 import type { CallingClient } from "./client.js";
@@ -23,8 +24,14 @@ export type PermissionOutcome =
       readonly reason: "request-limit" | "call-limit";
     };
 
-/** Errors of {@link ensureCallPermission}: the look-up's and the request's. */
-export type EnsurePermissionError = ClientErrorOf<"get_call_permissions"> | ClientErrorOf<"send_call_permission_request">;
+/**
+ * Errors of {@link ensureCallPermission}: the look-up's, and the request's except the two it
+ * turns into outcomes (`PermanentCallPermissionExists` is `Granted`, `CallPermissionRequestLimitHit`
+ * is `NotAllowedUntil`).
+ */
+export type EnsurePermissionError =
+  | ClientErrorOf<"get_call_permissions">
+  | Exclude<ClientErrorOf<"send_call_permission_request">, { readonly _tag: "PermanentCallPermissionExists" | "CallPermissionRequestLimitHit" }>;
 
 function latestReset(p: CallPermissions, action: string): Date | undefined {
   // A loop, not Math.max(...times): a long list would overflow the argument stack.
@@ -79,11 +86,12 @@ async function ensure(client: CallingClient, input: { readonly user: string; rea
     return ok({ _tag: "NotAllowedUntil", reason: "request-limit", ...(retryAt !== undefined && { retryAt }) });
   }
   const sent = await fromClient("send_call_permission_request", () => client.sendCallPermissionRequest({ to: user, body: requestBody }));
-  if (sent.isOk()) return ok({ _tag: "Requested", messageId: sent.value });
-  const e = sent.error;
-  if (e._tag === "PermanentCallPermissionExists") return ok({ _tag: "Granted" });
-  if (e._tag === "CallPermissionRequestLimitHit") return ok({ _tag: "NotAllowedUntil", reason: "request-limit", ...(e.retryAt !== undefined && { retryAt: e.retryAt }) });
-  return err(e);
+  // Two of the request's errors are answers, not failures: recovering them removes them from the
+  // error type, so the compiler knows they cannot come out.
+  return catchTags(sent.map((messageId): PermissionOutcome => ({ _tag: "Requested", messageId })), {
+    PermanentCallPermissionExists: () => ok<PermissionOutcome>({ _tag: "Granted" }),
+    CallPermissionRequestLimitHit: (e) => ok<PermissionOutcome>({ _tag: "NotAllowedUntil", reason: "request-limit", ...(e.retryAt !== undefined && { retryAt: e.retryAt }) }),
+  });
 }
 
 /** Rejected input of a pipeline, before any request. */

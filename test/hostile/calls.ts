@@ -4,6 +4,7 @@
  * position it has (and hostile contexts: headers, clocks, signals). A new export without a row
  * here fails the suite.
  */
+import { err, errAsync, ok } from "neverthrow";
 import * as core from "wacall";
 import * as client from "wacall/client";
 import * as webhook from "wacall/webhook";
@@ -168,6 +169,15 @@ export const coreCalls: Record<keyof typeof core, Call> = {
   isRetryable: (h) => core.isRetryable(hv(h.value)),
   matchCategory: (h) => [untyped(core.matchCategory)(h.value, catchAll()), untyped(core.matchCategory)(core.graphError("CallPermissionNotFound"), h.value)],
   matchError: (h) => [untyped(core.matchError)(h.value, catchAll()), untyped(core.matchError)(core.graphError("CallPermissionNotFound"), h.value)],
+  catchTags: async (h) => {
+    const recover = { CallPermissionNotFound: () => ok("recovered") };
+    return [
+      untyped(core.catchTags)(h.value, recover) === h.value, // not a result: returned as it is
+      core.catchTags(err(as<core.GraphError>(h.value)), recover).isErr(),
+      core.catchTags(err(core.graphError("CallPermissionNotFound")), hv(h.value)).isErr(),
+      (await core.catchTags(errAsync(core.graphError("CallPermissionNotFound")), hv(h.value))).isErr(),
+    ];
+  },
   toError: (h) => core.toError(hv(h.value)),
   computeRetryAt: (h) => [core.computeRetryAt(hv(h.value)), core.computeRetryAt({ details: hv(h.other), headers: h.headers, clock: h.clock })],
   getHeader: (h) => [core.getHeader(h.headers, "retry-after"), core.getHeader(hv(h.value), hv(h.other))],
