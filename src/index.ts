@@ -78,7 +78,10 @@ export {
   type Categorized,
   type CategoryHandlers,
   type Handlers,
+  type MissingHandlers,
   type PartialHandlers,
+  type SomeCategoryHandlers,
+  type SomeHandlers,
   type Tagged,
   type WacallThrowable,
 } from "./match.js";

@@ -38,9 +38,26 @@ export type PartialHandlers<E extends Tagged, R> = Partial<Handlers<E, R>> & {
   readonly _: (error: E) => R;
 };
 
+/** Handlers for any tags of `E` and an optional `_`: what {@link matchError} contextually types. */
+export type SomeHandlers<E extends Tagged> = Partial<Handlers<E, unknown>> & {
+  readonly _?: (error: E) => unknown;
+};
+
 /**
- * Matches an error by its `_tag`. Give a handler for every tag (checked by the compiler), or some
- * handlers and `_` for the rest.
+ * Nothing when `H` has `_` or a handler for every key of `Keys`; otherwise an object type that
+ * requires the missing handlers, so that the compile error names them: `Property 'DuplicateCall'
+ * is missing …`, or `… is missing the following properties …: DuplicateCall, UnknownCallingError`
+ * (and an editor's quick fix adds them).
+ */
+export type MissingHandlers<H, Keys extends PropertyKey, Variants> = "_" extends keyof H
+  ? unknown
+  : [Exclude<Keys, keyof H>] extends [never]
+    ? unknown
+    : { readonly [K in Exclude<Keys, keyof H>]: (error: Variants extends { readonly _tag: K } | { readonly category: K } ? Variants : never) => unknown };
+
+/**
+ * Matches an error by its `_tag`. Give a handler for every tag (checked by the compiler, which
+ * names the tags that are missing), or some handlers and `_` for the rest.
  *
  * @example
  * const text = matchError(e, {
@@ -48,13 +65,9 @@ export type PartialHandlers<E extends Tagged, R> = Partial<Handlers<E, R>> & {
  *   _: (other) => `failed: ${other._tag}`,
  * });
  */
-export function matchError<E extends Tagged, const H extends Handlers<E, unknown>>(
+export function matchError<E extends Tagged, const H extends SomeHandlers<E>>(
   error: E,
-  handlers: H & NoExtraKeys<H, E["_tag"]>,
-): HandlerResult<H>;
-export function matchError<E extends Tagged, const H extends PartialHandlers<E, unknown>>(
-  error: E,
-  handlers: H & NoExtraKeys<H, E["_tag"] | "_">,
+  handlers: H & NoExtraKeys<H, E["_tag"] | "_"> & MissingHandlers<H, E["_tag"], E>,
 ): HandlerResult<H>;
 export function matchError(error: Tagged, handlers: object): unknown {
   const tag = read(error, "_tag");
@@ -92,21 +105,23 @@ export type CategoryHandlers<E extends Categorized, R> = {
   readonly [K in E["category"]]: (error: Extract<E, { readonly category: K }>) => R;
 };
 
+/** Handlers for any categories of `E` and an optional `_`: what {@link matchCategory} contextually types. */
+export type SomeCategoryHandlers<E extends Categorized> = Partial<CategoryHandlers<E, unknown>> & {
+  readonly _?: (error: E) => unknown;
+};
+
 /**
  * Matches an error by its category: coarse handling such as alerting or routing, exhaustive over
- * the categories the union can have (or some of them and `_`).
+ * the categories the union can have (the compiler names the missing ones), or some of them and
+ * `_`.
  *
  * @example
  * matchCategory(e, { limit: (l) => l.retryAt, _: () => undefined });
  */
-export function matchCategory<E extends Categorized, const H extends CategoryHandlers<E, unknown>>(
+export function matchCategory<E extends Categorized, const H extends SomeCategoryHandlers<E>>(
   error: E,
-  handlers: H & NoExtraKeys<H, E["category"]>,
+  handlers: H & NoExtraKeys<H, E["category"] | "_"> & MissingHandlers<H, E["category"], E>,
 ): HandlerResult<H>;
-export function matchCategory<
-  E extends Categorized,
-  const H extends Partial<CategoryHandlers<E, unknown>> & { readonly _: (error: E) => unknown },
->(error: E, handlers: H & NoExtraKeys<H, E["category"] | "_">): HandlerResult<H>;
 export function matchCategory(error: Categorized, handlers: object): unknown {
   const category = read(error, "category");
   return dispatch(handlers, typeof category === "string" ? category : undefined, error);

@@ -14,6 +14,7 @@ import {
   type GraphErrorOf,
   type GraphErrorTag,
   type GraphErrorTagOf,
+  type MissingHandlers,
 } from "wacall";
 
 declare const e: GraphError;
@@ -85,6 +86,15 @@ describe("matchError", () => {
     const { DuplicateCall: _omitted, ...missingOne } = allCalling;
     // @ts-expect-error: DuplicateCall has no handler and there is no `_` fallback
     matchError(c, missingOne);
+  });
+  it("requires exactly the missing handlers, so the compile error names them", () => {
+    const { DuplicateCall: _a, UnknownCallingError: _b, ...missingTwo } = allCalling;
+    expectTypeOf<keyof MissingHandlers<typeof missingTwo, CallingErrorTag, CallingError>>().toEqualTypeOf<"DuplicateCall" | "UnknownCallingError">();
+    expectTypeOf<MissingHandlers<typeof allCalling, CallingErrorTag, CallingError>>().toBeUnknown();
+    expectTypeOf<MissingHandlers<{ _: () => 0 }, CallingErrorTag, CallingError>>().toBeUnknown();
+    type ByCategory = MissingHandlers<{ configuration: () => 0 }, CallingError["category"], CallingError>;
+    expectTypeOf<keyof ByCategory>().toEqualTypeOf<Exclude<CallingError["category"], "configuration">>();
+    expectTypeOf<Parameters<ByCategory["limit"]>[0]["category"]>().toEqualTypeOf<"limit">();
   });
   it("fails to compile for an unknown tag in an inline record", () => {
     matchError(c, {
