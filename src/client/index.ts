@@ -60,3 +60,18 @@ export type {
   Rejected,
   Ringing,
 } from "../calls/state-types.js";
+export {
+  createCallEventSource,
+  type CallEventSource,
+  type CallEventSourceOptions,
+  type EventCursor,
+  type EventFollower,
+  type EventMatch,
+  type EventSourceStats,
+  type EventWaitAborted,
+  type EventWaitError,
+  type EventWaitTimeout,
+  type StartOptions,
+  type TooManyWaiters,
+  type WaitOptions,
+} from "../calls/source.js";

@@ -238,6 +238,28 @@ export const clientCalls: Record<keyof typeof client, Call> = {
     client.settleOutcomeUnknown(as<OutcomeUnknown>(h.value), as<Iterable<CallEvent>>(h.other)),
     client.settleOutcomeUnknown(as<OutcomeUnknown>({ _tag: "OutcomeUnknown", bizOpaqueCallbackData: "k", to: "1" }), as<Iterable<CallEvent>>(h.value)),
   ],
+  foldCall: (h) => {
+    const ringing = client.foldCall(undefined, connectEvent());
+    return [client.foldCall(hv(h.value), hv(h.other)), ringing && client.foldCall(ringing, hv(h.value)), client.foldCall(hv(h.value), connectEvent())];
+  },
+  isCallOver: (h) => client.isCallOver(hv(h.value)),
+  createCallEventSource: async (h) => {
+    const hostile = client.createCallEventSource(hv(h.value));
+    hostile.publish(hv(h.other));
+    const source = client.createCallEventSource({ defaultDeadlineMs: 20, replaySize: 4 });
+    source.publish(hv(h.value));
+    source.publish(connectEvent());
+    const follower = source.follow(hv(h.value), hv(h.other));
+    const waits = await Promise.all([
+      source.next(hv(h.value), hv(h.other)),
+      source.next({ callId: "wacid.X" }, hv(h.value)),
+      source.next(() => hv(h.value), { deadlineMs: 10, signal: h.signal }),
+      follower.next(hv(h.other)),
+      hostile.next({ callId: "wacid.X" }, { deadlineMs: 10 }),
+    ]);
+    follower.close();
+    return [waits, source.stats(), source.position(), follower.dropped()];
+  },
 };
 
 /** The three modules, each with its namespace and its table. */
