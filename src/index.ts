@@ -96,6 +96,15 @@ export {
   type Uncaught,
 } from "./recover.js";
 export {
+  byAdvice,
+  byCategory,
+  byTag,
+  calling,
+  type AdvicePattern,
+  type CategoryPattern,
+  type TagPattern,
+} from "./patterns.js";
+export {
   computeRetryAt,
   getHeader,
   parseRetryAfter,

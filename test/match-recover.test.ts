@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { catchTags, decodeCallingResponse, graphError, type GraphError } from "wacall";
 import { createCallingClient, sdpOffer } from "wacall/client";
 import { startFakeCallingApi, type FakeCallingApi } from "wacall/testing";
+import * as catchTagsExample from "../examples/catch-tags.js";
 
 const permissionMissing = { status: 401, body: { error: { code: 138006, message: "(#138006) No approved call permission found" } } };
 const duplicate = { status: 400, body: { error: { code: 138003, message: "(#138003) Duplicate call" } } };
@@ -74,4 +75,10 @@ let fake: FakeCallingApi | undefined;
 afterEach(async () => {
   await fake?.close();
   fake = undefined;
+});
+
+describe("catch-tags example", () => {
+  it("answers DuplicateCall, turns CallPermissionNotFound into its own error, and passes the rest", () => {
+    expect(catchTagsExample.example()).toEqual(["ok: wacid.HBgLMTY1NTU", "ok: already on a call", "ask first (trace AbC)", "failed: CallRateLimitExceeded"]);
+  });
 });
