@@ -75,3 +75,14 @@ export {
   type TooManyWaiters,
   type WaitOptions,
 } from "../calls/source.js";
+export { followCall, type CallEnd, type CallEndUnknown, type FollowError, type FollowOptions } from "../calls/follow.js";
+export {
+  answerCall,
+  placeCall,
+  type AnswerCallError,
+  type AnswerCallOptions,
+  type OutboundEnd,
+  type PlaceCallError,
+  type PlaceCallInput,
+  type PlaceCallOptions,
+} from "../calls/pipelines.js";

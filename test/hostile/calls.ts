@@ -264,6 +264,35 @@ export const clientCalls: Record<keyof typeof client, Call> = {
     follower.close();
     return [waits, source.stats(), source.position(), follower.dropped()];
   },
+  followCall: (h) => {
+    const source = client.createCallEventSource({ defaultDeadlineMs: 20 });
+    source.publish(connectEvent());
+    // A call that is over, so that hostile options (a one-hour follow by default) end at once.
+    const ended = webhook.decodeWebhook({
+      object: "whatsapp_business_account",
+      entry: [{ id: "1", changes: [{ field: "calls", value: { messaging_product: "whatsapp", metadata: { phone_number_id: "1" }, calls: [{ id: "wacid.X", event: "terminate", status: "COMPLETED", timestamp: "1" }] } }] }],
+    });
+    for (const e of ended.unwrapOr([])) source.publish(e);
+    return Promise.all([client.followCall(hv(h.value), "wacid.X", { followMs: 20 }), client.followCall(source, hv(h.value), { followMs: 20 }), client.followCall(source, "wacid.X", hv(h.other))]);
+  },
+  placeCall: (h) => {
+    const source = client.createCallEventSource({ defaultDeadlineMs: 20 });
+    const input = { to: "15551234567", sdp: client.sdpOffer("v=0"), permissionRequestBody: "May we call?" };
+    const options = { followMs: 20, settleMs: 20, permissionReplyMs: 20 };
+    return Promise.all([
+      client.placeCall(quietClient(h.secret), source, hv(h.value), options),
+      client.placeCall(hv(h.value), source, input, options),
+      client.placeCall(quietClient(h.secret), hv(h.value), input, hv(h.other)),
+    ]);
+  },
+  answerCall: (h) => {
+    const source = client.createCallEventSource({ defaultDeadlineMs: 20 });
+    return Promise.all([
+      client.answerCall(quietClient(h.secret), source, hv(h.value), client.sdpAnswer("v=0"), { followMs: 20 }),
+      client.answerCall(hv(h.value), source, connectEvent(), as<SdpAnswer>(h.other), { followMs: 20 }),
+      client.answerCall(quietClient(h.secret), hv(h.value), connectEvent(), client.sdpAnswer("v=0"), hv(h.other)),
+    ]);
+  },
 };
 
 /** The three modules, each with its namespace and its table. */
