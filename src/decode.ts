@@ -17,7 +17,7 @@ import {
 import { bytesToText, isDict, own, parseJson, type Dict } from "./internal/json.js";
 import { lookupCode } from "./internal/lookup.js";
 import { guard } from "./internal/guard.js";
-import { makeScrubber, redactDeep, redactField, snippetOf, type Scrubber } from "./internal/redact.js";
+import { makeScrubber, redactDeep, redactField, redactJson, snippetOf, type Scrubber } from "./internal/redact.js";
 import { computeRetryAt, getHeader, type Clock, type HeadersLike } from "./retry.js";
 
 /** What the decoder may know about where a body came from. */
@@ -117,11 +117,24 @@ export function malformed(
 }
 
 
+/** Pairs of (string, its redactField) as the two lists `redactJson` takes; pairs with a hole are left out. */
+function alreadyRedacted(...pairs: readonly (readonly [string | undefined, string | undefined])[]): [string[], string[]] {
+  const known: string[] = [];
+  const done: string[] = [];
+  for (const [from, to] of pairs) {
+    if (from !== undefined && to !== undefined) {
+      known.push(from);
+      done.push(to);
+    }
+  }
+  return [known, done];
+}
+
 /**
  * Decodes a Graph error object (`{code, message, error_data, …}`) or a webhook error object
  * (`{code, title, message, error_data, href}`).
  */
-function decodeErrorObject(obj: Dict, envelope: Dict | undefined, ctx: Ctx): GraphError {
+function decodeErrorObject(obj: Dict, envelope: Dict | undefined, ctx: Ctx, fromJson: boolean): GraphError {
   const rawMessage = str(own(obj, "message")) ?? str(own(obj, "title"));
   let code = parseCode(own(obj, "code"));
   if (code === undefined && rawMessage !== undefined) {
@@ -131,29 +144,32 @@ function decodeErrorObject(obj: Dict, envelope: Dict | undefined, ctx: Ctx): Gra
   if (code === undefined) return malformed("no-code", envelope ?? obj, ctx);
 
   const row = lookupCode(code, ctx.operation);
-  const safe = (s: string) => redactField(s, ctx.scrub);
+  const scrub = ctx.scrub;
   const rawDetails = detailsOf(own(obj, "error_data"));
-  const details = rawDetails === undefined ? undefined : safe(rawDetails);
+  const details = rawDetails === undefined ? undefined : redactField(rawDetails, scrub);
   const subcode = parseCode(own(obj, "error_subcode"));
   const ownTrace = str(own(obj, "fbtrace_id"));
   const envelopeTrace = envelope === undefined ? undefined : str(own(envelope, "__fb_trace_id__"));
   const trace = ownTrace ?? envelopeTrace;
-  const fbtraceId = trace === undefined ? undefined : safe(trace);
+  const fbtraceId = trace === undefined ? undefined : redactField(trace, scrub);
   const transient = own(obj, "is_transient");
   const userTitle = str(own(obj, "error_user_title"));
   const userMessage = str(own(obj, "error_user_msg"));
   const href = str(own(obj, "href"));
   const headerMessage = rawMessage === undefined ? getHeader(ctx.headers, "www-authenticate") : undefined;
-  const message = rawMessage === undefined ? headerMessage && safe(headerMessage) : safe(rawMessage);
-  const retryAt = computeRetryAt({
-    details: row !== undefined && "retryTimeInDetails" in row ? details : undefined,
-    headers: ctx.headers,
-    clock: ctx.clock,
-  });
+  const message = rawMessage === undefined ? headerMessage && redactField(headerMessage, scrub) : redactField(rawMessage, scrub);
+  const retryDetails = row !== undefined && "retryTimeInDetails" in row ? details : undefined;
+  // Without details to read or headers, there is no retry time to find.
+  const retryAt = retryDetails === undefined && ctx.headers === undefined ? undefined : computeRetryAt({ details: retryDetails, headers: ctx.headers, clock: ctx.clock });
   const isTransient = typeof transient === "boolean" ? transient : undefined;
   // An uncataloged code is to be retried only when Meta says it is transient.
   const kind: RetryAdviceKind = row?.advice ?? (isTransient === true ? "backoff" : "never");
-  const raw = redactDeep(obj, ctx.scrub);
+  const safeTitle = userTitle === undefined ? undefined : redactField(userTitle, scrub);
+  const safeUserMessage = userMessage === undefined ? undefined : redactField(userMessage, scrub);
+  const safeHref = href === undefined ? undefined : redactField(href, scrub);
+  // A value JSON.parse just made needs none of the guards of a caller's object, and the strings
+  // redacted above are not redacted again in its copy.
+  const raw = fromJson ? redactJson(obj, scrub, ...alreadyRedacted([rawMessage, message], [rawDetails, details], [ownTrace, fbtraceId], [userTitle, safeTitle], [userMessage, safeUserMessage], [href, safeHref])) : redactDeep(obj, scrub);
   const head =
     row === undefined
       ? { _tag: isCallingCode(code) ? "UnknownCallingError" : "UnknownGraphError", category: "unknown", code }
@@ -166,13 +182,13 @@ function decodeErrorObject(obj: Dict, envelope: Dict | undefined, ctx: Ctx): Gra
     fbtraceId,
     ctx.status,
     isTransient,
-    userTitle === undefined ? undefined : safe(userTitle),
-    userMessage === undefined ? undefined : safe(userMessage),
+    safeTitle,
+    safeUserMessage,
     isRetryableAdvice(kind) || isTransient === true,
     retryAt,
     raw,
     adviceOf(kind, retryAt),
-    href === undefined ? undefined : safe(href),
+    safeHref,
   );
 }
 
@@ -244,9 +260,9 @@ function decodeParsed(value: unknown, ctx: Ctx, text: string | undefined): Graph
     return malformed(value === undefined || value === null ? "empty" : "no-error-object", value, ctx, text);
   }
   const error = own(value, "error");
-  if (isDict(error)) return decodeErrorObject(error, value, ctx);
+  if (isDict(error)) return decodeErrorObject(error, value, ctx, text !== undefined);
   if (typeof error === "string") return malformed("error-is-string", value, ctx, text);
-  if (own(value, "code") !== undefined) return decodeErrorObject(value, undefined, ctx);
+  if (own(value, "code") !== undefined) return decodeErrorObject(value, undefined, ctx, text !== undefined);
   if (own(value, "success") === false) return malformed("success-false", value, ctx, text);
   return malformed("no-error-object", value, ctx, text);
 }

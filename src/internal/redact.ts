@@ -80,13 +80,32 @@ function formsOf(secret: string): string[] {
 export function makeScrubber(secrets: readonly unknown[] | undefined): Scrubber {
   if (secrets === undefined || secrets.length === 0) return noSecrets;
   try {
+    const usable: string[] = [];
+    for (const s of secrets) if (typeof s === "string" && s.length >= MIN_SECRET) usable.push(s);
+    if (usable.length === 0) return noSecrets;
+    // The same few secrets (an access token, app secrets) come back on every call: their forms
+    // are computed once. The key cannot collide: each secret is prefixed by its length.
+    const key = usable.length === 1 ? `${usable[0]?.length}:${usable[0]}` : usable.map((s) => `${s.length}:${s}`).join("");
+    const cached = scrubbers.get(key);
+    if (cached !== undefined) return cached;
     const forms = new Set<string>();
-    for (const s of secrets) if (typeof s === "string" && s.length >= MIN_SECRET) for (const f of formsOf(s)) forms.add(f);
-    return { forms: [...forms].sort((a, b) => b.length - a.length) };
+    for (const s of usable) for (const f of formsOf(s)) forms.add(f);
+    const made: Scrubber = Object.freeze({ forms: Object.freeze([...forms].sort((a, b) => b.length - a.length)) });
+    if (key.length <= MAX_CACHED_KEY_CHARS) {
+      if (scrubbers.size >= MAX_CACHED_SCRUBBERS) scrubbers.clear();
+      scrubbers.set(key, made);
+    }
+    return made;
   } catch {
     return noSecrets;
   }
 }
+
+/** Scrubbers by their secrets; beyond the bound the cache starts over (a rotation adds one or two). */
+const scrubbers = new Map<string, Scrubber>();
+const MAX_CACHED_SCRUBBERS = 32;
+/** Secrets longer than this together are not cached (they are not what the components hold). */
+const MAX_CACHED_KEY_CHARS = 4096;
 
 /** Joins two scrubbers. */
 export function joinScrubbers(a: Scrubber | undefined, b: Scrubber | undefined): Scrubber {
@@ -128,8 +147,31 @@ const patterns: readonly (readonly [RegExp, string])[] = [
   [/(a=ice-(?:pwd|ufrag)[ \t]*:[ \t]*)[^\s"'\\]+/gi, `$1${REDACTED}`],
 ];
 
+// A necessary condition of every pattern, cheap to test: each pattern's match contains one of
+// these (a scheme name is always followed by whitespace, a backslash or a percent sign).
 const quick =
-  /EAA[A-Za-z0-9]{8}|bearer|oauth|token|basic|secret|passw|api[_-]?key|\d{6}(?:\||%7c)|ice-(?:pwd|ufrag)/i;
+  /EAA[A-Za-z0-9]{8}|(?:bearer|oauth|basic)[\s\\%]|token|secret|passw|api[_-]?key|\d{6}(?:\||%7c)|ice-(?:pwd|ufrag)/i;
+
+/**
+ * The exact trigger set of the chain: one non-global regex per flag set, the alternation of the
+ * sources of every pattern with those flags. A text neither matches cannot be changed by any
+ * pattern (each `replace` leaves a text without a match as it is, so the next pattern sees the
+ * same text), so skipping the chain then gives the same output. `quick` stays in front as a
+ * cheaper necessary condition (every pattern's match contains one of its alternatives).
+ */
+const triggers: readonly RegExp[] = (() => {
+  const byFlags = new Map<string, string[]>();
+  for (const [re] of patterns) {
+    const flags = re.flags.replace("g", "");
+    byFlags.set(flags, [...(byFlags.get(flags) ?? []), `(?:${re.source})`]);
+  }
+  return [...byFlags].map(([flags, sources]) => new RegExp(sources.join("|"), flags));
+})();
+
+function triggered(text: string): boolean {
+  for (const t of triggers) if (t.test(text)) return true;
+  return false;
+}
 
 function scrubExact(text: string, scrub: Scrubber | undefined): string {
   if (scrub === undefined) return text;
@@ -139,7 +181,7 @@ function scrubExact(text: string, scrub: Scrubber | undefined): string {
 }
 
 function applyPatterns(text: string): string {
-  if (!quick.test(text)) return text;
+  if (!quick.test(text) || !triggered(text)) return text;
   let out = text;
   for (const [re, replacement] of patterns) out = out.replace(re, replacement);
   return out;
@@ -221,11 +263,15 @@ interface Budget {
   chars: number;
   readonly scrub: Scrubber | undefined;
   readonly seen: Set<object>;
+  /** Strings already redacted by the caller (`known[i]` gives `done[i]`), so they are not redacted twice. */
+  readonly known?: readonly string[];
+  readonly done?: readonly string[];
 }
 
 function copyString(s: string, b: Budget): string {
   if (b.chars <= 0) return "[truncated]";
-  const out = redactField(s, b.scrub);
+  const i = b.known === undefined ? -1 : b.known.indexOf(s);
+  const out = i >= 0 ? (b.done?.[i] as string) : redactField(s, b.scrub);
   b.chars -= out.length;
   return out;
 }
@@ -285,10 +331,123 @@ function copyObject(obj: object, depth: number, b: Budget): unknown {
     const safeKey = bound(redact(key, b.scrub), 128);
     const v = isSecretKey(key) ? REDACTED : copyValue(readSafely(obj, key), depth + 1, b);
     if (v === undefined) continue;
-    // `__proto__` (and any other key) becomes an own data property, never a prototype change.
-    Object.defineProperty(out, safeKey, { value: v, enumerable: true, writable: true, configurable: true });
+    setOwn(out, safeKey, v);
   }
   return out;
+}
+
+/**
+ * Sets an own data property. Plain assignment does that for every key but `__proto__` (the only
+ * accessor `Object.prototype` has), which is defined instead: never a prototype change.
+ */
+function setOwn(out: Record<string, unknown>, key: string, v: unknown): void {
+  if (key === "__proto__") Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+  else out[key] = v;
+}
+
+/**
+ * {@link copyValue} for a value `JSON.parse` just made (only plain objects, arrays, strings,
+ * finite numbers, booleans and null; no getters, Proxies, cycles or shared references): the same
+ * output, key redaction and bounds, without the guards such a value cannot need.
+ */
+function copyJson(value: unknown, depth: number, b: Budget): unknown {
+  if (typeof value === "string") return copyString(value, b);
+  if (typeof value !== "object" || value === null) return value;
+  if (depth >= MAX_DEPTH || --b.nodes <= 0) return "[truncated]";
+  if (Array.isArray(value)) {
+    const items = value as unknown[];
+    const n = Math.min(items.length, MAX_ITEMS);
+    const out: unknown[] = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) out[i] = copyJson(items[i], depth + 1, b);
+    if (items.length > MAX_ITEMS) out.push(`[${items.length - MAX_ITEMS} more items]`);
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  let n = 0;
+  for (const key of Object.keys(value)) {
+    if (n++ >= MAX_ITEMS) {
+      Object.defineProperty(out, "[more]", { value: "[truncated]", enumerable: true, writable: true, configurable: true });
+      break;
+    }
+    const facts = keyFacts(key);
+    const safeKey = (facts & KEY_REWRITTEN) === 0 && !hasForm(key, b.scrub) ? key : bound(redact(key, b.scrub), 128);
+    setOwn(out, safeKey, (facts & KEY_SECRET) !== 0 ? REDACTED : copyJson((value as Record<string, unknown>)[key], depth + 1, b));
+  }
+  return out;
+}
+
+/** The `seen` of a JSON copy's budget: never read (parsed JSON has no cycles), never written. */
+const unused: Set<object> = new Set();
+
+function hasForm(text: string, scrub: Scrubber | undefined): boolean {
+  if (scrub !== undefined) for (const form of scrub.forms) if (text.includes(form)) return true;
+  return false;
+}
+
+/** A key {@link isSecretKey} names. */
+const KEY_SECRET = 1;
+/** A key the patterns may rewrite, or longer than a kept key (128). */
+const KEY_REWRITTEN = 2;
+/** What the patterns say of a key, which does not depend on the scrubber: JSON keys repeat. */
+const keyFactCache = new Map<string, number>();
+const MAX_KEY_FACTS = 4096;
+
+function keyFacts(key: string): number {
+  const cached = key.length <= 64 ? keyFactCache.get(key) : undefined;
+  if (cached !== undefined) return cached;
+  const facts = (isSecretKey(key) ? KEY_SECRET : 0) | (key.length > 128 || (quick.test(key) && triggered(key)) ? KEY_REWRITTEN : 0);
+  if (key.length <= 64) {
+    if (keyFactCache.size >= MAX_KEY_FACTS) keyFactCache.clear();
+    keyFactCache.set(key, facts);
+  }
+  return facts;
+}
+
+/**
+ * Whether {@link copyJson} would give back a value deeply equal to `value`: the same walk with the
+ * same budget, each decoded key and string checked (no exact secret form, no pattern trigger, no
+ * credential key, nothing cut), nothing allocated.
+ */
+function unchangedJson(value: unknown, depth: number, b: Budget): boolean {
+  if (typeof value === "string") {
+    if (b.chars <= 0 || value.length > FIELD_LIMIT) return false;
+    const i = b.known === undefined ? -1 : b.known.indexOf(value);
+    if (i >= 0 ? b.done?.[i] !== value : hasForm(value, b.scrub) || (quick.test(value) && triggered(value))) return false;
+    b.chars -= value.length;
+    return true;
+  }
+  if (typeof value !== "object" || value === null) return true;
+  if (depth >= MAX_DEPTH || --b.nodes <= 0) return false;
+  if (Array.isArray(value)) {
+    const items = value as unknown[];
+    if (items.length > MAX_ITEMS) return false;
+    for (let i = 0; i < items.length; i++) if (!unchangedJson(items[i], depth + 1, b)) return false;
+    return true;
+  }
+  const keys = Object.keys(value);
+  if (keys.length > MAX_ITEMS) return false;
+  for (const key of keys) {
+    if (keyFacts(key) !== 0 || hasForm(key, b.scrub)) return false;
+    if (!unchangedJson((value as Record<string, unknown>)[key], depth + 1, b)) return false;
+  }
+  return true;
+}
+
+/**
+ * {@link redactDeep} of a value `JSON.parse` just returned and nothing else holds (the caller
+ * guarantees both): the same output, faster. When the copy would equal the value (every decoded
+ * key and string checked), the value itself is returned instead of a copy. `known` strings of
+ * the value the caller already redacted (into `done`, at the same index, with the same
+ * scrubber) are taken as they are. Never throws.
+ */
+export function redactJson(value: unknown, scrub?: Scrubber, known?: readonly string[], done?: readonly string[]): unknown {
+  try {
+    const memo = known !== undefined && done !== undefined && known.length === done.length ? { known, done } : {};
+    if (unchangedJson(value, 0, { nodes: MAX_NODES, chars: MAX_CHARS, scrub, seen: unused, ...memo })) return value;
+    return copyJson(value, 0, { nodes: MAX_NODES, chars: MAX_CHARS, scrub, seen: unused, ...memo });
+  } catch {
+    return "[unreadable]";
+  }
 }
 
 function readSafely(obj: object, key: string | number): unknown {
