@@ -301,8 +301,3 @@ export const modules = [
   { name: "wacall/webhook", namespace: webhook as Record<string, unknown>, calls: webhookCalls as Record<string, Call> },
   { name: "wacall/client", namespace: client as Record<string, unknown>, calls: clientCalls as Record<string, Call> },
 ] as const;
-  foldCall: (h) => {
-    const ringing = client.foldCall(undefined, connectEvent());
-    return [client.foldCall(hv(h.value), hv(h.other)), ringing && client.foldCall(ringing, hv(h.value)), client.foldCall(hv(h.value), connectEvent())];
-  },
-  isCallOver: (h) => client.isCallOver(hv(h.value)),
