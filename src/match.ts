@@ -39,7 +39,9 @@ export type PartialHandlers<E extends Tagged, R> = Partial<Handlers<E, R>> & {
 };
 
 /** Handlers for any tags of `E` and an optional `_`: what {@link matchError} contextually types. */
-export type SomeHandlers<E extends Tagged> = Partial<Handlers<E, unknown>> & {
+export type SomeHandlers<E extends Tagged> = {
+  readonly [K in E["_tag"]]?: (error: Extract<E, { readonly _tag: K }>) => unknown;
+} & {
   readonly _?: (error: E) => unknown;
 };
 
@@ -49,9 +51,9 @@ export type SomeHandlers<E extends Tagged> = Partial<Handlers<E, unknown>> & {
  * is missing …`, or `… is missing the following properties …: DuplicateCall, UnknownCallingError`
  * (and an editor's quick fix adds them).
  */
-export type MissingHandlers<H, Keys extends PropertyKey, Variants> = "_" extends keyof H
+export type MissingHandlers<H, Keys extends PropertyKey, Variants> = [Keys] extends [keyof H]
   ? unknown
-  : [Exclude<Keys, keyof H>] extends [never]
+  : "_" extends keyof H
     ? unknown
     : { readonly [K in Exclude<Keys, keyof H>]: (error: Variants extends { readonly _tag: K } | { readonly category: K } ? Variants : never) => unknown };
 
@@ -106,7 +108,9 @@ export type CategoryHandlers<E extends Categorized, R> = {
 };
 
 /** Handlers for any categories of `E` and an optional `_`: what {@link matchCategory} contextually types. */
-export type SomeCategoryHandlers<E extends Categorized> = Partial<CategoryHandlers<E, unknown>> & {
+export type SomeCategoryHandlers<E extends Categorized> = {
+  readonly [K in E["category"]]?: (error: Extract<E, { readonly category: K }>) => unknown;
+} & {
   readonly _?: (error: E) => unknown;
 };
 
