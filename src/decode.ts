@@ -17,7 +17,7 @@ import {
 import { bytesToText, isDict, own, parseJson, type Dict } from "./internal/json.js";
 import { lookupCode } from "./internal/lookup.js";
 import { guard } from "./internal/guard.js";
-import { makeScrubber, redactDeep, redactField, redactJson, snippetOf, type Scrubber } from "./internal/redact.js";
+import { jsonUnchanged, makeScrubber, redactDeep, redactField, redactJson, snippetOf, type Scrubber } from "./internal/redact.js";
 import { computeRetryAt, getHeader, type Clock, type HeadersLike } from "./retry.js";
 
 /** What the decoder may know about where a body came from. */
@@ -145,31 +145,39 @@ function decodeErrorObject(obj: Dict, envelope: Dict | undefined, ctx: Ctx, from
 
   const row = lookupCode(code, ctx.operation);
   const scrub = ctx.scrub;
-  const rawDetails = detailsOf(own(obj, "error_data"));
-  const details = rawDetails === undefined ? undefined : redactField(rawDetails, scrub);
+  // Every string of a parsed object that redaction leaves as it is, is kept as it is, raw too.
+  const clean = fromJson && jsonUnchanged(obj, scrub);
+  const errorData = own(obj, "error_data");
+  const rawDetails = detailsOf(errorData);
+  const directDetails = typeof errorData === "string" ? rawDetails === errorData : isDict(errorData) && rawDetails === own(errorData, "details");
+  const details = rawDetails === undefined ? undefined : clean && directDetails ? rawDetails : redactField(rawDetails, scrub);
   const subcode = parseCode(own(obj, "error_subcode"));
   const ownTrace = str(own(obj, "fbtrace_id"));
   const envelopeTrace = envelope === undefined ? undefined : str(own(envelope, "__fb_trace_id__"));
   const trace = ownTrace ?? envelopeTrace;
-  const fbtraceId = trace === undefined ? undefined : redactField(trace, scrub);
+  const fbtraceId = trace === undefined ? undefined : clean && trace === ownTrace ? trace : redactField(trace, scrub);
   const transient = own(obj, "is_transient");
   const userTitle = str(own(obj, "error_user_title"));
   const userMessage = str(own(obj, "error_user_msg"));
   const href = str(own(obj, "href"));
   const headerMessage = rawMessage === undefined ? getHeader(ctx.headers, "www-authenticate") : undefined;
-  const message = rawMessage === undefined ? headerMessage && redactField(headerMessage, scrub) : redactField(rawMessage, scrub);
+  const message = rawMessage === undefined ? headerMessage && redactField(headerMessage, scrub) : clean ? rawMessage : redactField(rawMessage, scrub);
   const retryDetails = row !== undefined && "retryTimeInDetails" in row ? details : undefined;
   // Without details to read or headers, there is no retry time to find.
   const retryAt = retryDetails === undefined && ctx.headers === undefined ? undefined : computeRetryAt({ details: retryDetails, headers: ctx.headers, clock: ctx.clock });
   const isTransient = typeof transient === "boolean" ? transient : undefined;
   // An uncataloged code is to be retried only when Meta says it is transient.
   const kind: RetryAdviceKind = row?.advice ?? (isTransient === true ? "backoff" : "never");
-  const safeTitle = userTitle === undefined ? undefined : redactField(userTitle, scrub);
-  const safeUserMessage = userMessage === undefined ? undefined : redactField(userMessage, scrub);
-  const safeHref = href === undefined ? undefined : redactField(href, scrub);
+  const safeTitle = userTitle === undefined || clean ? userTitle : redactField(userTitle, scrub);
+  const safeUserMessage = userMessage === undefined || clean ? userMessage : redactField(userMessage, scrub);
+  const safeHref = href === undefined || clean ? href : redactField(href, scrub);
   // A value JSON.parse just made needs none of the guards of a caller's object, and the strings
   // redacted above are not redacted again in its copy.
-  const raw = fromJson ? redactJson(obj, scrub, ...alreadyRedacted([rawMessage, message], [rawDetails, details], [ownTrace, fbtraceId], [userTitle, safeTitle], [userMessage, safeUserMessage], [href, safeHref])) : redactDeep(obj, scrub);
+  const raw = clean
+    ? obj
+    : fromJson
+      ? redactJson(obj, scrub, ...alreadyRedacted([rawMessage, message], [rawDetails, details], [ownTrace, fbtraceId], [userTitle, safeTitle], [userMessage, safeUserMessage], [href, safeHref]))
+      : redactDeep(obj, scrub);
   const head =
     row === undefined
       ? { _tag: isCallingCode(code) ? "UnknownCallingError" : "UnknownGraphError", category: "unknown", code }

@@ -434,6 +434,55 @@ function unchangedJson(value: unknown, depth: number, b: Budget): boolean {
 }
 
 /**
+ * The same walk as {@link unchangedJson}, collecting the strings instead of testing each: their
+ * join is tested once (a match inside any string is a match of the join; one across a boundary
+ * only sends the value to the string-by-string check). `false` when unsure.
+ */
+function collectJson(value: unknown, depth: number, b: Budget, out: string[]): boolean {
+  if (typeof value === "string") {
+    if (b.chars <= 0 || value.length > FIELD_LIMIT) return false;
+    b.chars -= value.length;
+    out.push(value);
+    return true;
+  }
+  if (typeof value !== "object" || value === null) return true;
+  if (depth >= MAX_DEPTH || --b.nodes <= 0) return false;
+  if (Array.isArray(value)) {
+    const items = value as unknown[];
+    if (items.length > MAX_ITEMS) return false;
+    for (let i = 0; i < items.length; i++) if (!collectJson(items[i], depth + 1, b, out)) return false;
+    return true;
+  }
+  const keys = Object.keys(value);
+  if (keys.length > MAX_ITEMS) return false;
+  for (const key of keys) {
+    // A key is checked through its cached facts; only a scrubber's forms are looked for in it.
+    if (keyFacts(key) !== 0 || hasForm(key, b.scrub)) return false;
+    if (!collectJson((value as Record<string, unknown>)[key], depth + 1, b, out)) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether {@link redactJson} gives `value` back as it is: then every string in it is also
+ * unchanged by {@link redactField} with the same scrubber. For a value `JSON.parse` just
+ * returned. Never throws.
+ */
+export function jsonUnchanged(value: unknown, scrub?: Scrubber): boolean {
+  try {
+    const strings: string[] = [];
+    const budget: Budget = { nodes: MAX_NODES, chars: MAX_CHARS, scrub, seen: unused };
+    if (collectJson(value, 0, budget, strings)) {
+      const all = strings.join("\n");
+      if (!hasForm(all, scrub) && !quick.test(all)) return true;
+    }
+    return unchangedJson(value, 0, { nodes: MAX_NODES, chars: MAX_CHARS, scrub, seen: unused });
+  } catch {
+    return false;
+  }
+}
+
+/**
  * {@link redactDeep} of a value `JSON.parse` just returned and nothing else holds (the caller
  * guarantees both): the same output, faster. When the copy would equal the value (every decoded
  * key and string checked), the value itself is returned instead of a copy. `known` strings of
