@@ -434,15 +434,13 @@ function unchangedJson(value: unknown, depth: number, b: Budget): boolean {
 }
 
 /**
- * The same walk as {@link unchangedJson}, collecting the strings instead of testing each: their
- * join is tested once (a match inside any string is a match of the join; one across a boundary
- * only sends the value to the string-by-string check). `false` when unsure.
+ * The same walk as {@link unchangedJson} with only the cheap necessary condition of the patterns
+ * on each string: `true` means unchanged for sure, `false` means unsure (then the exact check).
  */
-function collectJson(value: unknown, depth: number, b: Budget, out: string[]): boolean {
+function quickUnchanged(value: unknown, depth: number, b: Budget): boolean {
   if (typeof value === "string") {
-    if (b.chars <= 0 || value.length > FIELD_LIMIT) return false;
+    if (b.chars <= 0 || value.length > FIELD_LIMIT || quick.test(value) || hasForm(value, b.scrub)) return false;
     b.chars -= value.length;
-    out.push(value);
     return true;
   }
   if (typeof value !== "object" || value === null) return true;
@@ -450,15 +448,14 @@ function collectJson(value: unknown, depth: number, b: Budget, out: string[]): b
   if (Array.isArray(value)) {
     const items = value as unknown[];
     if (items.length > MAX_ITEMS) return false;
-    for (let i = 0; i < items.length; i++) if (!collectJson(items[i], depth + 1, b, out)) return false;
+    for (let i = 0; i < items.length; i++) if (!quickUnchanged(items[i], depth + 1, b)) return false;
     return true;
   }
   const keys = Object.keys(value);
   if (keys.length > MAX_ITEMS) return false;
   for (const key of keys) {
-    // A key is checked through its cached facts; only a scrubber's forms are looked for in it.
     if (keyFacts(key) !== 0 || hasForm(key, b.scrub)) return false;
-    if (!collectJson((value as Record<string, unknown>)[key], depth + 1, b, out)) return false;
+    if (!quickUnchanged((value as Record<string, unknown>)[key], depth + 1, b)) return false;
   }
   return true;
 }
@@ -470,12 +467,7 @@ function collectJson(value: unknown, depth: number, b: Budget, out: string[]): b
  */
 export function jsonUnchanged(value: unknown, scrub?: Scrubber): boolean {
   try {
-    const strings: string[] = [];
-    const budget: Budget = { nodes: MAX_NODES, chars: MAX_CHARS, scrub, seen: unused };
-    if (collectJson(value, 0, budget, strings)) {
-      const all = strings.join("\n");
-      if (!hasForm(all, scrub) && !quick.test(all)) return true;
-    }
+    if (quickUnchanged(value, 0, { nodes: MAX_NODES, chars: MAX_CHARS, scrub, seen: unused })) return true;
     return unchangedJson(value, 0, { nodes: MAX_NODES, chars: MAX_CHARS, scrub, seen: unused });
   } catch {
     return false;
