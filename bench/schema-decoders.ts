@@ -1,40 +1,13 @@
 /**
- * The same classification written with zod 4 and valibot, for comparison only: parse, validate
- * with a schema, then build the same wacall value with the same catalog lookup and redaction.
+ * The same decoding written with zod 4 and valibot, for comparison only: parse, validate with a
+ * schema, then hand the parsed value to wacall's own classification step (`classifyParsed`, the
+ * builder `decodeGraphError` uses), so the values are the same and only the validation differs.
+ * `validateWith*` is the validation alone (parse + schema), for the "validation only" row.
  */
 import * as v from "valibot";
 import { z } from "zod";
-import { graphError, malformedResponse, unknownError, type ErrorFields, type GraphError } from "../src/index.js";
-import { lookupCode } from "../src/internal/lookup.js";
-import { redact, redactDeep, snippetOf } from "../src/internal/redact.js";
-
-type Parsed = {
-  code: number;
-  message?: string | undefined;
-  error_subcode?: number | undefined;
-  error_data?: string | { details?: string | undefined } | undefined;
-  is_transient?: boolean | undefined;
-  error_user_title?: string | undefined;
-  error_user_msg?: string | undefined;
-  fbtrace_id?: string | undefined;
-};
-
-function build(e: Parsed, raw: unknown, status: number): GraphError {
-  const details = typeof e.error_data === "string" ? e.error_data : e.error_data?.details;
-  const fields: ErrorFields = {
-    ...(e.message !== undefined && { message: redact(e.message) }),
-    ...(details !== undefined && { details: redact(details) }),
-    ...(e.error_subcode !== undefined && { subcode: e.error_subcode }),
-    ...(e.fbtrace_id !== undefined && { fbtraceId: e.fbtrace_id }),
-    httpStatus: status,
-    ...(e.is_transient !== undefined && { isTransient: e.is_transient }),
-    ...(e.error_user_title !== undefined && { userTitle: redact(e.error_user_title) }),
-    ...(e.error_user_msg !== undefined && { userMessage: redact(e.error_user_msg) }),
-    raw: redactDeep(raw),
-  };
-  const row = lookupCode(e.code, undefined);
-  return row === undefined ? unknownError(e.code, fields) : graphError(row.tag, { ...fields, code: e.code });
-}
+import { classifyParsed, malformed, type DecodeContext } from "../src/decode.js";
+import type { GraphError } from "../src/index.js";
 
 function parse(text: string): { ok: true; value: unknown } | { ok: false } {
   try {
@@ -56,14 +29,6 @@ const zError = z.object({
 });
 const zEnvelope = z.object({ error: zError });
 
-export function decodeWithZod(text: string, status: number): GraphError {
-  const p = parse(text);
-  if (!p.ok) return malformedResponse("invalid-json", snippetOf(text, 256), { httpStatus: status });
-  const r = zEnvelope.safeParse(p.value);
-  if (!r.success) return malformedResponse("no-error-object", snippetOf(text, 256), { httpStatus: status });
-  return build(r.data.error, (p.value as { error: unknown }).error, status);
-}
-
 const vError = v.object({
   code: v.union([v.pipe(v.number(), v.integer(), v.minValue(0)), v.pipe(v.string(), v.regex(/^\d+$/), v.transform(Number))]),
   message: v.optional(v.string()),
@@ -76,10 +41,38 @@ const vError = v.object({
 });
 const vEnvelope = v.object({ error: vError });
 
-export function decodeWithValibot(text: string, status: number): GraphError {
+/** A body JSON.parse refused, classified by wacall's rules: empty, not JSON at all, or broken JSON. */
+function refused(text: string, context: DecodeContext): GraphError {
+  const start = text.search(/\S/);
+  if (start === -1) return malformed("empty", text, context, text);
+  const first = text[start];
+  return malformed(first === "{" || first === "[" ? "invalid-json" : "not-json", text, context, text);
+}
+
+/** Parse + zod validation, nothing built: whether the body is a valid envelope. */
+export function validateWithZod(text: string): boolean {
   const p = parse(text);
-  if (!p.ok) return malformedResponse("invalid-json", snippetOf(text, 256), { httpStatus: status });
-  const r = v.safeParse(vEnvelope, p.value);
-  if (!r.success) return malformedResponse("no-error-object", snippetOf(text, 256), { httpStatus: status });
-  return build(r.output.error, (p.value as { error: unknown }).error, status);
+  return p.ok && zEnvelope.safeParse(p.value).success;
+}
+
+/** Parse + valibot validation, nothing built. */
+export function validateWithValibot(text: string): boolean {
+  const p = parse(text);
+  return p.ok && v.safeParse(vEnvelope, p.value).success;
+}
+
+/** Parse, validate with zod, then the same classification as wacall. */
+export function decodeWithZod(text: string, context: DecodeContext): GraphError {
+  const p = parse(text);
+  if (!p.ok) return refused(text, context);
+  if (!zEnvelope.safeParse(p.value).success) return malformed("no-error-object", p.value, context, text);
+  return classifyParsed(p.value, text, context);
+}
+
+/** Parse, validate with valibot, then the same classification as wacall. */
+export function decodeWithValibot(text: string, context: DecodeContext): GraphError {
+  const p = parse(text);
+  if (!p.ok) return refused(text, context);
+  if (!v.safeParse(vEnvelope, p.value).success) return malformed("no-error-object", p.value, context, text);
+  return classifyParsed(p.value, text, context);
 }

@@ -219,6 +219,19 @@ export function decodeGraphError(body: unknown, context: DecodeContext = {}): Gr
   );
 }
 
+/**
+ * The classification step of {@link decodeGraphError} alone, for a value `JSON.parse` just made
+ * from `text` (internal: lets the benchmark's schema-library versions validate with their
+ * schema, then build exactly what wacall builds). Never throws.
+ */
+export function classifyParsed(value: unknown, text: string, context: DecodeContext = {}): GraphError {
+  return guard(
+    () => decodeParsed(value, withScrubber(context), text),
+    () => malformed("unreadable", undefined, context),
+    unreadableFallback,
+  );
+}
+
 /** Returned only if building even the fallback failed (a context whose getters throw). */
 const unreadableFallback = malformedResponse("unreadable", "", { message: malformedMessages.unreadable });
 
