@@ -159,7 +159,9 @@ export function toNodeListener(
         .then((request) => handler(request))
         .then(async (response) => {
           const bytes = new Uint8Array(await response.arrayBuffer());
-          answer(response.status, response.headers, bytes.byteLength === 0 ? undefined : bytes);
+          const headers: [string, string][] = [];
+          response.headers.forEach((value, name) => void headers.push([name, value]));
+          answer(response.status, headers, bytes.byteLength === 0 ? undefined : bytes);
         })
         .catch((cause: unknown) => {
           report({ _tag: "Unexpected", message: describeCause(cause, noSecrets) });
