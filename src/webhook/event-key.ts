@@ -164,6 +164,97 @@ export function canonicalJson(value: unknown): string {
 
 const encoder = new TextEncoder();
 
+/** Nesting the fast canonical form follows before it hands over to {@link canonicalJson}. */
+const FAST_DEPTH = 128;
+
+/**
+ * {@link canonicalJson} of a value made by `JSON.parse` (plain objects and arrays, strings,
+ * finite numbers, booleans, null: no getters, Proxies, cycles or exotic objects), written
+ * recursively into one array: the same text. `undefined` past {@link FAST_DEPTH} levels,
+ * {@link MAX_NODES} values or {@link CANONICAL_LIMIT} characters, or on anything else, so that
+ * {@link canonicalJson} gives the text with its markers.
+ */
+function canonicalParsed(value: unknown): string | undefined {
+  const out: string[] = [];
+  const budget = { nodes: 0, size: 0 };
+  if (!writeParsed(value, 0, out, budget)) return undefined;
+  const text = out.join("");
+  // canonicalJson checks its running size against the limit; a whole text within it never got there.
+  return text.length <= CANONICAL_LIMIT ? text : undefined;
+}
+
+function writeParsed(v: unknown, depth: number, out: string[], b: { nodes: number; size: number }): boolean {
+  if (++b.nodes > MAX_NODES || b.size > CANONICAL_LIMIT) return false;
+  let text: string;
+  switch (typeof v) {
+    case "string":
+      text = JSON.stringify(v);
+      break;
+    case "number":
+      if (!Number.isFinite(v)) return false;
+      text = String(v);
+      break;
+    case "boolean":
+      text = v ? "true" : "false";
+      break;
+    case "object": {
+      if (v === null) {
+        text = "null";
+        break;
+      }
+      if (depth >= FAST_DEPTH) return false;
+      if (Array.isArray(v)) {
+        const items = v as unknown[];
+        out.push("[");
+        for (let i = 0; i < items.length; i++) {
+          if (i > 0) out.push(",");
+          if (!writeParsed(items[i], depth + 1, out, b)) return false;
+        }
+        out.push("]");
+        b.size += items.length + 2;
+        return true;
+      }
+      const proto = Object.getPrototypeOf(v) as unknown;
+      if (proto !== Object.prototype && proto !== null) return false;
+      const keys = Object.keys(v).sort();
+      out.push("{");
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i] as string;
+        const key = `${i > 0 ? "," : ""}${JSON.stringify(k)}:`;
+        out.push(key);
+        b.size += key.length;
+        if (!writeParsed((v as Record<string, unknown>)[k], depth + 1, out, b)) return false;
+      }
+      out.push("}");
+      b.size += 2;
+      return true;
+    }
+    default:
+      return false;
+  }
+  out.push(text);
+  b.size += text.length;
+  return true;
+}
+
+/**
+ * {@link eventKey} of an event the webhook handler decoded from the JSON it parsed itself: the
+ * same key, through the recursive canonical form of plain JSON and `node:crypto`'s SHA-256;
+ * `undefined` where either does not apply (the caller then uses {@link eventKey}). Never throws.
+ */
+export function eventKeyOfParsed(event: CallEvent): string | undefined {
+  const c = nodeCrypto();
+  if (c === undefined) return undefined;
+  try {
+    const t: unknown = event._tag;
+    const tag = typeof t === "string" ? t.slice(0, 64) : "Unknown";
+    const text = canonicalParsed(sources.has(event) ? sources.get(event) : event);
+    return text === undefined ? undefined : `${tag}:${c.createHash("sha256").update(text, "utf8").digest("hex")}`;
+  } catch {
+    return undefined;
+  }
+}
+
 function keyInput(event: CallEvent): { tag: string; text: string } {
   let tag = "Unknown";
   let text = "";

@@ -10,7 +10,7 @@ import { makeScrubber, redactField, type Scrubber } from "../internal/redact.js"
 import { byteLimit, declaredLength, readLimited } from "./body.js";
 import { optionOf } from "./options.js";
 import { memoryDedupeStore, type DedupeStore, type LegacyDedupeStore } from "./dedupe.js";
-import { eventKey, eventKeyNow } from "./event-key.js";
+import { eventKey, eventKeyNow, eventKeyOfParsed } from "./event-key.js";
 import type { CallEvent, WebhookDecodeError, WebhookItemProblem } from "./events.js";
 import type { WebhookItems } from "./event-types.js";
 import { decodeDelivery } from "./items.js";
@@ -207,7 +207,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
   async function dispatch(events: readonly CallEvent[]): Promise<boolean> {
     let all = true;
     for (const event of events) {
-      const key = store === undefined ? undefined : (eventKeyNow(event) ?? (await eventKey(event)));
+      const key = store === undefined ? undefined : (eventKeyOfParsed(event) ?? eventKeyNow(event) ?? (await eventKey(event)));
       const running = key === undefined ? undefined : inflight.get(key);
       if (running !== undefined && (await running)) continue; // a concurrent delivery handled it
       const outcome = handleOne(event, key);
