@@ -17,7 +17,8 @@ import {
 import { bytesToText, isDict, own, parseJson, type Dict } from "./internal/json.js";
 import { lookupCode } from "./internal/lookup.js";
 import { guard } from "./internal/guard.js";
-import { jsonUnchanged, makeScrubber, redactDeep, redactField, redactJson, snippetOf, type Scrubber } from "./internal/redact.js";
+import { makeScrubber, redactDeep, redactField, snippetOf, type Scrubber } from "./internal/redact.js";
+import { jsonUnchanged, redactJson } from "./internal/redact-json.js";
 import { computeRetryAt, getHeader, type Clock, type HeadersLike } from "./retry.js";
 
 /** What the decoder may know about where a body came from. */

@@ -149,7 +149,7 @@ const patterns: readonly (readonly [RegExp, string])[] = [
 
 // A necessary condition of every pattern, cheap to test: each pattern's match contains one of
 // these (a scheme name is always followed by whitespace, a backslash or a percent sign).
-const quick =
+export const quick =
   /EAA[A-Za-z0-9]{8}|(?:bearer|oauth|basic)[\s\\%]|token|secret|passw|api[_-]?key|\d{6}(?:\||%7c)|ice-(?:pwd|ufrag)/i;
 
 /**
@@ -168,7 +168,8 @@ const triggers: readonly RegExp[] = (() => {
   return [...byFlags].map(([flags, sources]) => new RegExp(sources.join("|"), flags));
 })();
 
-function triggered(text: string): boolean {
+/** Whether one of the patterns matches somewhere in the text. */
+export function triggered(text: string): boolean {
   for (const t of triggers) if (t.test(text)) return true;
   return false;
 }
@@ -253,12 +254,14 @@ export function isSecretKey(key: string): boolean {
   return secretKeyNames.has(k) || k.endsWith("_token") || k.endsWith("_secret") || k.endsWith("password");
 }
 
-const MAX_DEPTH = 8;
-const MAX_ITEMS = 64;
-const MAX_NODES = 2_000;
-const MAX_CHARS = 64 * 1024;
+/** Bounds of a redacted copy: nesting, items per list or object, objects, string characters. */
+export const MAX_DEPTH = 8;
+export const MAX_ITEMS = 64;
+export const MAX_NODES = 2_000;
+export const MAX_CHARS = 64 * 1024;
 
-interface Budget {
+/** What a redacted copy may still use. */
+export interface Budget {
   nodes: number;
   chars: number;
   readonly scrub: Scrubber | undefined;
@@ -268,7 +271,8 @@ interface Budget {
   readonly done?: readonly string[];
 }
 
-function copyString(s: string, b: Budget): string {
+/** A string of a redacted copy: redacted and bounded, counted against the budget. */
+export function copyString(s: string, b: Budget): string {
   if (b.chars <= 0) return "[truncated]";
   const i = b.known === undefined ? -1 : b.known.indexOf(s);
   const out = i >= 0 ? (b.done?.[i] as string) : redactField(s, b.scrub);
@@ -340,156 +344,11 @@ function copyObject(obj: object, depth: number, b: Budget): unknown {
  * Sets an own data property. Plain assignment does that for every key but `__proto__` (the only
  * accessor `Object.prototype` has), which is defined instead: never a prototype change.
  */
-function setOwn(out: Record<string, unknown>, key: string, v: unknown): void {
+export function setOwn(out: Record<string, unknown>, key: string, v: unknown): void {
   if (key === "__proto__") Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
   else out[key] = v;
 }
 
-/**
- * {@link copyValue} for a value `JSON.parse` just made (only plain objects, arrays, strings,
- * finite numbers, booleans and null; no getters, Proxies, cycles or shared references): the same
- * output, key redaction and bounds, without the guards such a value cannot need.
- */
-function copyJson(value: unknown, depth: number, b: Budget): unknown {
-  if (typeof value === "string") return copyString(value, b);
-  if (typeof value !== "object" || value === null) return value;
-  if (depth >= MAX_DEPTH || --b.nodes <= 0) return "[truncated]";
-  if (Array.isArray(value)) {
-    const items = value as unknown[];
-    const n = Math.min(items.length, MAX_ITEMS);
-    const out: unknown[] = new Array<unknown>(n);
-    for (let i = 0; i < n; i++) out[i] = copyJson(items[i], depth + 1, b);
-    if (items.length > MAX_ITEMS) out.push(`[${items.length - MAX_ITEMS} more items]`);
-    return out;
-  }
-  const out: Record<string, unknown> = {};
-  let n = 0;
-  for (const key of Object.keys(value)) {
-    if (n++ >= MAX_ITEMS) {
-      Object.defineProperty(out, "[more]", { value: "[truncated]", enumerable: true, writable: true, configurable: true });
-      break;
-    }
-    const facts = keyFacts(key);
-    const safeKey = (facts & KEY_REWRITTEN) === 0 && !hasForm(key, b.scrub) ? key : bound(redact(key, b.scrub), 128);
-    setOwn(out, safeKey, (facts & KEY_SECRET) !== 0 ? REDACTED : copyJson((value as Record<string, unknown>)[key], depth + 1, b));
-  }
-  return out;
-}
-
-/** The `seen` of a JSON copy's budget: never read (parsed JSON has no cycles), never written. */
-const unused: Set<object> = new Set();
-
-function hasForm(text: string, scrub: Scrubber | undefined): boolean {
-  if (scrub !== undefined) for (const form of scrub.forms) if (text.includes(form)) return true;
-  return false;
-}
-
-/** A key {@link isSecretKey} names. */
-const KEY_SECRET = 1;
-/** A key the patterns may rewrite, or longer than a kept key (128). */
-const KEY_REWRITTEN = 2;
-/** What the patterns say of a key, which does not depend on the scrubber: JSON keys repeat. */
-const keyFactCache = new Map<string, number>();
-const MAX_KEY_FACTS = 4096;
-
-function keyFacts(key: string): number {
-  const cached = key.length <= 64 ? keyFactCache.get(key) : undefined;
-  if (cached !== undefined) return cached;
-  const facts = (isSecretKey(key) ? KEY_SECRET : 0) | (key.length > 128 || (quick.test(key) && triggered(key)) ? KEY_REWRITTEN : 0);
-  if (key.length <= 64) {
-    if (keyFactCache.size >= MAX_KEY_FACTS) keyFactCache.clear();
-    keyFactCache.set(key, facts);
-  }
-  return facts;
-}
-
-/**
- * Whether {@link copyJson} would give back a value deeply equal to `value`: the same walk with the
- * same budget, each decoded key and string checked (no exact secret form, no pattern trigger, no
- * credential key, nothing cut), nothing allocated.
- */
-function unchangedJson(value: unknown, depth: number, b: Budget): boolean {
-  if (typeof value === "string") {
-    if (b.chars <= 0 || value.length > FIELD_LIMIT) return false;
-    const i = b.known === undefined ? -1 : b.known.indexOf(value);
-    if (i >= 0 ? b.done?.[i] !== value : hasForm(value, b.scrub) || (quick.test(value) && triggered(value))) return false;
-    b.chars -= value.length;
-    return true;
-  }
-  if (typeof value !== "object" || value === null) return true;
-  if (depth >= MAX_DEPTH || --b.nodes <= 0) return false;
-  if (Array.isArray(value)) {
-    const items = value as unknown[];
-    if (items.length > MAX_ITEMS) return false;
-    for (let i = 0; i < items.length; i++) if (!unchangedJson(items[i], depth + 1, b)) return false;
-    return true;
-  }
-  const keys = Object.keys(value);
-  if (keys.length > MAX_ITEMS) return false;
-  for (const key of keys) {
-    if (keyFacts(key) !== 0 || hasForm(key, b.scrub)) return false;
-    if (!unchangedJson((value as Record<string, unknown>)[key], depth + 1, b)) return false;
-  }
-  return true;
-}
-
-/**
- * The same walk as {@link unchangedJson} with only the cheap necessary condition of the patterns
- * on each string: `true` means unchanged for sure, `false` means unsure (then the exact check).
- */
-function quickUnchanged(value: unknown, depth: number, b: Budget): boolean {
-  if (typeof value === "string") {
-    if (b.chars <= 0 || value.length > FIELD_LIMIT || quick.test(value) || hasForm(value, b.scrub)) return false;
-    b.chars -= value.length;
-    return true;
-  }
-  if (typeof value !== "object" || value === null) return true;
-  if (depth >= MAX_DEPTH || --b.nodes <= 0) return false;
-  if (Array.isArray(value)) {
-    const items = value as unknown[];
-    if (items.length > MAX_ITEMS) return false;
-    for (let i = 0; i < items.length; i++) if (!quickUnchanged(items[i], depth + 1, b)) return false;
-    return true;
-  }
-  const keys = Object.keys(value);
-  if (keys.length > MAX_ITEMS) return false;
-  for (const key of keys) {
-    if (keyFacts(key) !== 0 || hasForm(key, b.scrub)) return false;
-    if (!quickUnchanged((value as Record<string, unknown>)[key], depth + 1, b)) return false;
-  }
-  return true;
-}
-
-/**
- * Whether {@link redactJson} gives `value` back as it is: then every string in it is also
- * unchanged by {@link redactField} with the same scrubber. For a value `JSON.parse` just
- * returned. Never throws.
- */
-export function jsonUnchanged(value: unknown, scrub?: Scrubber): boolean {
-  try {
-    if (quickUnchanged(value, 0, { nodes: MAX_NODES, chars: MAX_CHARS, scrub, seen: unused })) return true;
-    return unchangedJson(value, 0, { nodes: MAX_NODES, chars: MAX_CHARS, scrub, seen: unused });
-  } catch {
-    return false;
-  }
-}
-
-/**
- * {@link redactDeep} of a value `JSON.parse` just returned and nothing else holds (the caller
- * guarantees both): the same output, faster. When the copy would equal the value (every decoded
- * key and string checked), the value itself is returned instead of a copy. `known` strings of
- * the value the caller already redacted (into `done`, at the same index, with the same
- * scrubber) are taken as they are. Never throws.
- */
-export function redactJson(value: unknown, scrub?: Scrubber, known?: readonly string[], done?: readonly string[]): unknown {
-  try {
-    const memo = known !== undefined && done !== undefined && known.length === done.length ? { known, done } : {};
-    if (unchangedJson(value, 0, { nodes: MAX_NODES, chars: MAX_CHARS, scrub, seen: unused, ...memo })) return value;
-    return copyJson(value, 0, { nodes: MAX_NODES, chars: MAX_CHARS, scrub, seen: unused, ...memo });
-  } catch {
-    return "[unreadable]";
-  }
-}
 
 function readSafely(obj: object, key: string | number): unknown {
   try {

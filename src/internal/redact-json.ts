@@ -1,0 +1,170 @@
+/**
+ * Redacted copies of values `JSON.parse` just made: the same output as `redactDeep`, without the
+ * guards such a value cannot need (getters, Proxies, cycles), and no copy at all when the copy
+ * would equal the value. Redaction still runs on each decoded string and key.
+ *
+ * @module
+ */
+import {
+  bound,
+  copyString,
+  FIELD_LIMIT,
+  isSecretKey,
+  MAX_CHARS,
+  MAX_DEPTH,
+  MAX_ITEMS,
+  MAX_NODES,
+  quick,
+  redact,
+  REDACTED,
+  setOwn,
+  triggered,
+  type Budget,
+  type Scrubber,
+} from "./redact.js";
+
+/**
+ * `copyValue` of redact.ts for a value `JSON.parse` just made (only plain objects, arrays, strings,
+ * finite numbers, booleans and null; no getters, Proxies, cycles or shared references): the same
+ * output, key redaction and bounds, without the guards such a value cannot need.
+ */
+function copyJson(value: unknown, depth: number, b: Budget): unknown {
+  if (typeof value === "string") return copyString(value, b);
+  if (typeof value !== "object" || value === null) return value;
+  if (depth >= MAX_DEPTH || --b.nodes <= 0) return "[truncated]";
+  if (Array.isArray(value)) {
+    const items = value as unknown[];
+    const n = Math.min(items.length, MAX_ITEMS);
+    const out: unknown[] = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) out[i] = copyJson(items[i], depth + 1, b);
+    if (items.length > MAX_ITEMS) out.push(`[${items.length - MAX_ITEMS} more items]`);
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  let n = 0;
+  for (const key of Object.keys(value)) {
+    if (n++ >= MAX_ITEMS) {
+      Object.defineProperty(out, "[more]", { value: "[truncated]", enumerable: true, writable: true, configurable: true });
+      break;
+    }
+    const facts = keyFacts(key);
+    const safeKey = (facts & KEY_REWRITTEN) === 0 && !hasForm(key, b.scrub) ? key : bound(redact(key, b.scrub), 128);
+    setOwn(out, safeKey, (facts & KEY_SECRET) !== 0 ? REDACTED : copyJson((value as Record<string, unknown>)[key], depth + 1, b));
+  }
+  return out;
+}
+
+/** The `seen` of a JSON copy's budget: never read (parsed JSON has no cycles), never written. */
+const unused: Set<object> = new Set();
+
+function hasForm(text: string, scrub: Scrubber | undefined): boolean {
+  if (scrub !== undefined) for (const form of scrub.forms) if (text.includes(form)) return true;
+  return false;
+}
+
+/** A key {@link isSecretKey} names. */
+const KEY_SECRET = 1;
+/** A key the patterns may rewrite, or longer than a kept key (128). */
+const KEY_REWRITTEN = 2;
+/** What the patterns say of a key, which does not depend on the scrubber: JSON keys repeat. */
+const keyFactCache = new Map<string, number>();
+const MAX_KEY_FACTS = 4096;
+
+function keyFacts(key: string): number {
+  const cached = key.length <= 64 ? keyFactCache.get(key) : undefined;
+  if (cached !== undefined) return cached;
+  const facts = (isSecretKey(key) ? KEY_SECRET : 0) | (key.length > 128 || (quick.test(key) && triggered(key)) ? KEY_REWRITTEN : 0);
+  if (key.length <= 64) {
+    if (keyFactCache.size >= MAX_KEY_FACTS) keyFactCache.clear();
+    keyFactCache.set(key, facts);
+  }
+  return facts;
+}
+
+/**
+ * Whether {@link copyJson} would give back a value deeply equal to `value`: the same walk with the
+ * same budget, each decoded key and string checked (no exact secret form, no pattern trigger, no
+ * credential key, nothing cut), nothing allocated.
+ */
+function unchangedJson(value: unknown, depth: number, b: Budget): boolean {
+  if (typeof value === "string") {
+    if (b.chars <= 0 || value.length > FIELD_LIMIT) return false;
+    const i = b.known === undefined ? -1 : b.known.indexOf(value);
+    if (i >= 0 ? b.done?.[i] !== value : hasForm(value, b.scrub) || (quick.test(value) && triggered(value))) return false;
+    b.chars -= value.length;
+    return true;
+  }
+  if (typeof value !== "object" || value === null) return true;
+  if (depth >= MAX_DEPTH || --b.nodes <= 0) return false;
+  if (Array.isArray(value)) {
+    const items = value as unknown[];
+    if (items.length > MAX_ITEMS) return false;
+    for (let i = 0; i < items.length; i++) if (!unchangedJson(items[i], depth + 1, b)) return false;
+    return true;
+  }
+  const keys = Object.keys(value);
+  if (keys.length > MAX_ITEMS) return false;
+  for (const key of keys) {
+    if (keyFacts(key) !== 0 || hasForm(key, b.scrub)) return false;
+    if (!unchangedJson((value as Record<string, unknown>)[key], depth + 1, b)) return false;
+  }
+  return true;
+}
+
+/**
+ * The same walk as {@link unchangedJson} with only the cheap necessary condition of the patterns
+ * on each string: `true` means unchanged for sure, `false` means unsure (then the exact check).
+ */
+function quickUnchanged(value: unknown, depth: number, b: Budget): boolean {
+  if (typeof value === "string") {
+    if (b.chars <= 0 || value.length > FIELD_LIMIT || quick.test(value) || hasForm(value, b.scrub)) return false;
+    b.chars -= value.length;
+    return true;
+  }
+  if (typeof value !== "object" || value === null) return true;
+  if (depth >= MAX_DEPTH || --b.nodes <= 0) return false;
+  if (Array.isArray(value)) {
+    const items = value as unknown[];
+    if (items.length > MAX_ITEMS) return false;
+    for (let i = 0; i < items.length; i++) if (!quickUnchanged(items[i], depth + 1, b)) return false;
+    return true;
+  }
+  const keys = Object.keys(value);
+  if (keys.length > MAX_ITEMS) return false;
+  for (const key of keys) {
+    if (keyFacts(key) !== 0 || hasForm(key, b.scrub)) return false;
+    if (!quickUnchanged((value as Record<string, unknown>)[key], depth + 1, b)) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether {@link redactJson} gives `value` back as it is: then every string in it is also
+ * unchanged by `redactField` with the same scrubber. For a value `JSON.parse` just
+ * returned. Never throws.
+ */
+export function jsonUnchanged(value: unknown, scrub?: Scrubber): boolean {
+  try {
+    if (quickUnchanged(value, 0, { nodes: MAX_NODES, chars: MAX_CHARS, scrub, seen: unused })) return true;
+    return unchangedJson(value, 0, { nodes: MAX_NODES, chars: MAX_CHARS, scrub, seen: unused });
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `redactDeep` of a value `JSON.parse` just returned and nothing else holds (the caller
+ * guarantees both): the same output, faster. When the copy would equal the value (every decoded
+ * key and string checked), the value itself is returned instead of a copy. `known` strings of
+ * the value the caller already redacted (into `done`, at the same index, with the same
+ * scrubber) are taken as they are. Never throws.
+ */
+export function redactJson(value: unknown, scrub?: Scrubber, known?: readonly string[], done?: readonly string[]): unknown {
+  try {
+    const memo = known !== undefined && done !== undefined && known.length === done.length ? { known, done } : {};
+    if (unchangedJson(value, 0, { nodes: MAX_NODES, chars: MAX_CHARS, scrub, seen: unused, ...memo })) return value;
+    return copyJson(value, 0, { nodes: MAX_NODES, chars: MAX_CHARS, scrub, seen: unused, ...memo });
+  } catch {
+    return "[unreadable]";
+  }
+}
