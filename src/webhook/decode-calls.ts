@@ -12,25 +12,39 @@ import { child, id, isObject, object, oneOf, optional, readOwn, reject, seconds,
 import { makeSession } from "./session.js";
 import { eachItem, guarded, push, type Sink } from "./walk.js";
 
+/** A writable view of an event under construction: optional fields are set only when defined. */
+type Draft<T> = { -readonly [K in keyof T]: T[K] };
+
 function callFields(c: Obj, path: string, metadata: Metadata, scrub: Scrubber): CallFields {
   const callId = id(readOwn(c, "id"), scrub);
   if (callId === undefined || callId === "") reject(`${path}.id`, "expected the call id");
   const rawDirection = text(readOwn(c, "direction"), scrub);
-  return {
-    callId,
-    ...optional("from", id(readOwn(c, "from"), scrub)),
-    ...optional("to", id(readOwn(c, "to"), scrub)),
-    ...optional("fromUserId", id(readOwn(c, "from_user_id"), scrub)),
-    ...optional("fromParentUserId", id(readOwn(c, "from_parent_user_id"), scrub)),
-    ...optional("toUserId", id(readOwn(c, "to_user_id"), scrub)),
-    ...optional("toParentUserId", id(readOwn(c, "to_parent_user_id"), scrub)),
-    ...(rawDirection !== undefined && { direction: oneOf(rawDirection, ["USER_INITIATED", "BUSINESS_INITIATED"] as const) }),
-    ...optional("rawDirection", rawDirection),
-    ...optional("timestamp", seconds(readOwn(c, "timestamp"))),
-    ...optional("bizOpaqueCallbackData", id(readOwn(c, "biz_opaque_callback_data"), scrub)),
-    metadata,
-    raw: redactDeep(c, scrub),
-  };
+  // One object, optional fields assigned when defined (no spread of a temporary per field); the
+  // key order is the one the spreads gave.
+  const out: Draft<CallFields> = { callId } as Draft<CallFields>;
+  const from = id(readOwn(c, "from"), scrub);
+  if (from !== undefined) out.from = from;
+  const to = id(readOwn(c, "to"), scrub);
+  if (to !== undefined) out.to = to;
+  const fromUserId = id(readOwn(c, "from_user_id"), scrub);
+  if (fromUserId !== undefined) out.fromUserId = fromUserId;
+  const fromParentUserId = id(readOwn(c, "from_parent_user_id"), scrub);
+  if (fromParentUserId !== undefined) out.fromParentUserId = fromParentUserId;
+  const toUserId = id(readOwn(c, "to_user_id"), scrub);
+  if (toUserId !== undefined) out.toUserId = toUserId;
+  const toParentUserId = id(readOwn(c, "to_parent_user_id"), scrub);
+  if (toParentUserId !== undefined) out.toParentUserId = toParentUserId;
+  if (rawDirection !== undefined) {
+    out.direction = oneOf(rawDirection, ["USER_INITIATED", "BUSINESS_INITIATED"] as const);
+    out.rawDirection = rawDirection;
+  }
+  const timestamp = seconds(readOwn(c, "timestamp"));
+  if (timestamp !== undefined) out.timestamp = timestamp;
+  const bizOpaqueCallbackData = id(readOwn(c, "biz_opaque_callback_data"), scrub);
+  if (bizOpaqueCallbackData !== undefined) out.bizOpaqueCallbackData = bizOpaqueCallbackData;
+  out.metadata = metadata;
+  out.raw = redactDeep(c, scrub);
+  return out;
 }
 
 /** The first profile of `value.contacts[]`, business-scoped ids included. */
@@ -38,12 +52,16 @@ export function firstContact(value: Obj, scrub: Scrubber): Contact | undefined {
   const contacts = readOwn(value, "contacts");
   const first: unknown = Array.isArray(contacts) ? (contacts as readonly unknown[])[0] : undefined;
   if (!isObject(first)) return undefined;
-  return {
-    ...optional("waId", id(readOwn(first, "wa_id"), scrub)),
-    ...optional("name", id(nameOf(first), scrub)),
-    ...optional("userId", id(readOwn(first, "user_id"), scrub)),
-    ...optional("parentUserId", id(readOwn(first, "parent_user_id"), scrub)),
-  };
+  const out: Draft<Contact> = {};
+  const waId = id(readOwn(first, "wa_id"), scrub);
+  if (waId !== undefined) out.waId = waId;
+  const name = id(nameOf(first), scrub);
+  if (name !== undefined) out.name = name;
+  const userId = id(readOwn(first, "user_id"), scrub);
+  if (userId !== undefined) out.userId = userId;
+  const parentUserId = id(readOwn(first, "parent_user_id"), scrub);
+  if (parentUserId !== undefined) out.parentUserId = parentUserId;
+  return out;
 }
 
 function nameOf(contact: Obj): unknown {
