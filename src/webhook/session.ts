@@ -26,25 +26,46 @@ interface Shown {
   readonly sdp: string;
 }
 
-function shown(session: WebhookSession, scrub: Scrubber | undefined): Shown {
-  return { sdpType: session.sdpType, sdp: redact(session.sdp, scrub) };
+/** Where a session keeps the scrubber of its printed forms (own, non-enumerable). */
+const scrubOf = Symbol("wacall.session.scrub");
+
+interface Held extends WebhookSession {
+  readonly [scrubOf]: Scrubber | undefined;
 }
+
+function shown(session: Held): Shown {
+  return { sdpType: session.sdpType, sdp: redact(session.sdp, session[scrubOf]) };
+}
+
+/**
+ * What every session inherits (no other prototype: nothing of `Object.prototype`): the printed
+ * and serialized forms, shared instead of three closures per session.
+ */
+const sessionProto: object = Object.create(null, {
+  toJSON: {
+    value: function toJSON(this: Held): Shown {
+      return shown(this);
+    },
+  },
+  // util.inspect calls this with (depth, options, inspect); printing the redacted copy keeps the
+  // usual formatting.
+  [nodeInspect]: {
+    value: function inspect(this: Held, _depth: unknown, options: unknown, inspect: unknown): unknown {
+      return typeof inspect === "function" ? (inspect as (v: unknown, o: unknown) => string)(shown(this), options) : shown(this);
+    },
+  },
+  [denoInspect]: {
+    value: function inspect(this: Held): Shown {
+      return shown(this);
+    },
+  },
+}) as object;
 
 /** Builds a {@link WebhookSession}; `scrub` names exact secrets to hide from its printed forms. */
 export function makeSession(sdpType: "offer" | "answer", sdp: string, scrub?: Scrubber): WebhookSession {
-  const session = Object.create(null) as WebhookSession;
-  Object.defineProperties(session, {
-    sdpType: { value: sdpType, enumerable: true },
-    sdp: { value: sdp, enumerable: false },
-    toJSON: { value: () => shown(session, scrub), enumerable: false },
-    // util.inspect calls this with (depth, options, inspect); printing the redacted copy keeps the
-    // usual formatting.
-    [nodeInspect]: {
-      value: (_depth: unknown, options: unknown, inspect: unknown) =>
-        typeof inspect === "function" ? (inspect as (v: unknown, o: unknown) => string)(shown(session, scrub), options) : shown(session, scrub),
-      enumerable: false,
-    },
-    [denoInspect]: { value: () => shown(session, scrub), enumerable: false },
-  });
-  return Object.freeze(session);
+  const session = Object.create(sessionProto) as { sdpType: string };
+  session.sdpType = sdpType;
+  Object.defineProperty(session, "sdp", { value: sdp, enumerable: false });
+  Object.defineProperty(session, scrubOf, { value: scrub, enumerable: false });
+  return Object.freeze(session) as Held;
 }
