@@ -7,7 +7,7 @@
 import { decodeGraphError } from "../decode.js";
 import type { GraphError } from "../errors.js";
 import { redactDeep, redactField, type Scrubber } from "../internal/redact.js";
-import type { CallEvent, CallFields, CallStatus, CallTerminate, Contact, MediaFile, Metadata } from "./event-types.js";
+import type { CallConnect, CallEvent, CallFields, CallStatus, CallTerminate, Contact, MediaFile, Metadata, SipCallCreated } from "./event-types.js";
 import { child, id, isObject, object, oneOf, optional, readOwn, reject, seconds, str, text, type Obj } from "./read.js";
 import { makeSession } from "./session.js";
 import { eachItem, guarded, push, type Sink } from "./walk.js";
@@ -15,13 +15,14 @@ import { eachItem, guarded, push, type Sink } from "./walk.js";
 /** A writable view of an event under construction: optional fields are set only when defined. */
 type Draft<T> = { -readonly [K in keyof T]: T[K] };
 
-function callFields(c: Obj, path: string, metadata: Metadata, scrub: Scrubber): CallFields {
+/** The fields every call event shares, in an event whose `_tag` comes first, still open to the fields of its kind. */
+function callFields<T extends string>(tag: T, c: Obj, path: string, metadata: Metadata, scrub: Scrubber): Draft<CallFields> & { _tag: T } {
   const callId = id(readOwn(c, "id"), scrub);
   if (callId === undefined || callId === "") reject(`${path}.id`, "expected the call id");
   const rawDirection = text(readOwn(c, "direction"), scrub);
   // One object, optional fields assigned when defined (no spread of a temporary per field); the
   // key order is the one the spreads gave.
-  const out: Draft<CallFields> = { callId } as Draft<CallFields>;
+  const out = { _tag: tag, callId } as Draft<CallFields> & { _tag: T };
   const from = id(readOwn(c, "from"), scrub);
   if (from !== undefined) out.from = from;
   const to = id(readOwn(c, "to"), scrub);
@@ -98,27 +99,32 @@ function decodeCall(c: Obj, path: string, metadata: Metadata, value: Obj, scrub:
   const event = str(readOwn(c, "event")) ?? "";
   switch (event.length <= 40 ? event.toLowerCase() : "") {
     case "connect": {
-      const fields = callFields(c, path, metadata, scrub);
-      const session = sessionOf(c, fields.direction, scrub);
-      return {
-        _tag: "CallConnect",
-        ...fields,
-        ...optional("session", session),
-        ...optional("contact", firstContact(value, scrub)),
-        ...optional("deeplinkPayload", id(readOwn(c, "deeplink_payload"), scrub)),
-        ...optional("ctaPayload", id(readOwn(c, "cta_payload"), scrub)),
-      };
+      // Built in place: no copy of the shared fields, no temporary per optional field.
+      const connect: Draft<CallConnect> = callFields("CallConnect", c, path, metadata, scrub);
+      const session = sessionOf(c, connect.direction, scrub);
+      if (session !== undefined) connect.session = session;
+      const contact = firstContact(value, scrub);
+      if (contact !== undefined) connect.contact = contact;
+      const deeplinkPayload = id(readOwn(c, "deeplink_payload"), scrub);
+      if (deeplinkPayload !== undefined) connect.deeplinkPayload = deeplinkPayload;
+      const ctaPayload = id(readOwn(c, "cta_payload"), scrub);
+      if (ctaPayload !== undefined) connect.ctaPayload = ctaPayload;
+      return connect;
     }
     case "call_created":
-      return { _tag: "SipCallCreated", ...callFields(c, path, metadata, scrub), ...optional("contact", firstContact(value, scrub)) };
+      {
+      const created: Draft<SipCallCreated> = callFields("SipCallCreated", c, path, metadata, scrub);
+      const contact = firstContact(value, scrub);
+      if (contact !== undefined) created.contact = contact;
+      return created;
+    }
     case "terminate": {
       const rawStatus = text(readOwn(c, "status"), scrub);
       const duration = readOwn(c, "duration");
       const durationSeconds =
         typeof duration === "number" && Number.isFinite(duration) && duration >= 0 ? duration : typeof duration === "string" && /^\d{1,12}$/.test(duration) ? Number(duration) : undefined;
       return {
-        _tag: "CallTerminate",
-        ...callFields(c, path, metadata, scrub),
+        ...callFields("CallTerminate", c, path, metadata, scrub),
         status: oneOf(rawStatus, ["COMPLETED", "FAILED", "REJECTED"] as const),
         ...optional("rawStatus", rawStatus),
         ...optional("startTime", seconds(readOwn(c, "start_time"))),
@@ -128,23 +134,22 @@ function decodeCall(c: Obj, path: string, metadata: Metadata, value: Obj, scrub:
       };
     }
     case "call_recording_available": {
-      const fields = callFields(c, path, metadata, scrub);
+      const fields = callFields("CallRecordingAvailable", c, path, metadata, scrub);
       const recording = object(readOwn(c, "call_recording"), `${path}.call_recording`);
       const rawType = text(readOwn(recording, "type"), scrub);
       // The media sits under the key its type names (`audio`); `audio` when the type is missing.
       const key = rawType !== undefined && /^[a-z_]{1,32}$/.test(rawType) ? rawType : "audio";
       const media = object(readOwn(recording, key), `${path}.call_recording.${key}`);
       return {
-        _tag: "CallRecordingAvailable",
         ...fields,
         recording: { type: rawType === "audio" ? "audio" : "UNKNOWN", ...optional("rawType", rawType), ...mediaFile(media, `${path}.call_recording.${key}`, scrub) },
       };
     }
     case "call_transcription_available": {
-      const fields = callFields(c, path, metadata, scrub);
+      const fields = callFields("CallTranscriptionAvailable", c, path, metadata, scrub);
       const transcript = object(readOwn(c, "call_transcript"), `${path}.call_transcript`);
       const document = object(readOwn(transcript, "document"), `${path}.call_transcript.document`);
-      return { _tag: "CallTranscriptionAvailable", ...fields, transcript: mediaFile(document, `${path}.call_transcript.document`, scrub) };
+      return { ...fields, transcript: mediaFile(document, `${path}.call_transcript.document`, scrub) };
     }
     default:
       return { _tag: "UnknownCallEvent", event: redactField(event, scrub), ...optional("callId", id(readOwn(c, "id"), scrub)), metadata, raw: redactDeep(c, scrub) };
