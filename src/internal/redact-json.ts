@@ -81,43 +81,26 @@ function keyFacts(key: string): number {
   return facts;
 }
 
-/**
- * Whether {@link copyJson} would give back a value deeply equal to `value`: the same walk with the
- * same budget, each decoded key and string checked (no exact secret form, no pattern trigger, no
- * credential key, nothing cut), nothing allocated.
- */
-function unchangedJson(value: unknown, depth: number, b: Budget): boolean {
-  if (typeof value === "string") {
-    if (b.chars <= 0 || value.length > FIELD_LIMIT) return false;
-    const i = b.known === undefined ? -1 : b.known.indexOf(value);
-    if (i >= 0 ? b.done?.[i] !== value : hasForm(value, b.scrub) || (quick.test(value) && triggered(value))) return false;
-    b.chars -= value.length;
-    return true;
-  }
-  if (typeof value !== "object" || value === null) return true;
-  if (depth >= MAX_DEPTH || --b.nodes <= 0) return false;
-  if (Array.isArray(value)) {
-    const items = value as unknown[];
-    if (items.length > MAX_ITEMS) return false;
-    for (let i = 0; i < items.length; i++) if (!unchangedJson(items[i], depth + 1, b)) return false;
-    return true;
-  }
-  const keys = Object.keys(value);
-  if (keys.length > MAX_ITEMS) return false;
-  for (const key of keys) {
-    if (keyFacts(key) !== 0 || hasForm(key, b.scrub)) return false;
-    if (!unchangedJson((value as Record<string, unknown>)[key], depth + 1, b)) return false;
-  }
-  return true;
-}
+/** Whether one decoded string is certainly left as it is (the walk has checked bounds already). */
+type StringCheck = (value: string, b: Budget) => boolean;
+
+/** The exact test: no exact secret form, and no pattern that would rewrite it (or, memoised, already redacted to itself). */
+const exactString: StringCheck = (value, b) => {
+  const i = b.known === undefined ? -1 : b.known.indexOf(value);
+  return i >= 0 ? b.done?.[i] === value : !hasForm(value, b.scrub) && !(quick.test(value) && triggered(value));
+};
+
+/** The cheap necessary condition of the patterns: `true` means unchanged for sure, `false` means unsure. */
+const quickString: StringCheck = (value, b) => !quick.test(value) && !hasForm(value, b.scrub);
 
 /**
- * The same walk as {@link unchangedJson} with only the cheap necessary condition of the patterns
- * on each string: `true` means unchanged for sure, `false` means unsure (then the exact check).
+ * Whether {@link copyJson} would give back a value deeply equal to `value`: the same walk with the
+ * same budget, each decoded key checked and each string checked by `check` (nothing cut, no
+ * credential key), nothing allocated.
  */
-function quickUnchanged(value: unknown, depth: number, b: Budget): boolean {
+function unchangedWalk(value: unknown, depth: number, b: Budget, check: StringCheck): boolean {
   if (typeof value === "string") {
-    if (b.chars <= 0 || value.length > FIELD_LIMIT || quick.test(value) || hasForm(value, b.scrub)) return false;
+    if (b.chars <= 0 || value.length > FIELD_LIMIT || !check(value, b)) return false;
     b.chars -= value.length;
     return true;
   }
@@ -126,14 +109,14 @@ function quickUnchanged(value: unknown, depth: number, b: Budget): boolean {
   if (Array.isArray(value)) {
     const items = value as unknown[];
     if (items.length > MAX_ITEMS) return false;
-    for (let i = 0; i < items.length; i++) if (!quickUnchanged(items[i], depth + 1, b)) return false;
+    for (let i = 0; i < items.length; i++) if (!unchangedWalk(items[i], depth + 1, b, check)) return false;
     return true;
   }
   const keys = Object.keys(value);
   if (keys.length > MAX_ITEMS) return false;
   for (const key of keys) {
     if (keyFacts(key) !== 0 || hasForm(key, b.scrub)) return false;
-    if (!quickUnchanged((value as Record<string, unknown>)[key], depth + 1, b)) return false;
+    if (!unchangedWalk((value as Record<string, unknown>)[key], depth + 1, b, check)) return false;
   }
   return true;
 }
@@ -145,8 +128,8 @@ function quickUnchanged(value: unknown, depth: number, b: Budget): boolean {
  */
 export function jsonUnchanged(value: unknown, scrub?: Scrubber): boolean {
   try {
-    if (quickUnchanged(value, 0, { nodes: MAX_NODES, chars: MAX_CHARS, scrub, seen: unused })) return true;
-    return unchangedJson(value, 0, { nodes: MAX_NODES, chars: MAX_CHARS, scrub, seen: unused });
+    if (unchangedWalk(value, 0, { nodes: MAX_NODES, chars: MAX_CHARS, scrub, seen: unused }, quickString)) return true;
+    return unchangedWalk(value, 0, { nodes: MAX_NODES, chars: MAX_CHARS, scrub, seen: unused }, exactString);
   } catch {
     return false;
   }
@@ -162,7 +145,7 @@ export function jsonUnchanged(value: unknown, scrub?: Scrubber): boolean {
 export function redactJson(value: unknown, scrub?: Scrubber, known?: readonly string[], done?: readonly string[]): unknown {
   try {
     const memo = known !== undefined && done !== undefined && known.length === done.length ? { known, done } : {};
-    if (unchangedJson(value, 0, { nodes: MAX_NODES, chars: MAX_CHARS, scrub, seen: unused, ...memo })) return value;
+    if (unchangedWalk(value, 0, { nodes: MAX_NODES, chars: MAX_CHARS, scrub, seen: unused, ...memo }, exactString)) return value;
     return copyJson(value, 0, { nodes: MAX_NODES, chars: MAX_CHARS, scrub, seen: unused, ...memo });
   } catch {
     return "[unreadable]";
