@@ -17,6 +17,8 @@ export default defineConfig({
     typecheck: {
       include: ["test/types/**/*.test-d.ts"],
       tsconfig: "./tsconfig.json",
+      // TypeScript 7 by path: the 5.x aliases installed for compatibility checks also provide a `tsc` bin.
+      checker: fileURLToPath(new URL("./node_modules/typescript/bin/tsc", import.meta.url)),
     },
   },
 });
