@@ -6,10 +6,11 @@
  */
 import { err, errAsync, ResultAsync } from "neverthrow";
 import type { Operation } from "../catalog.js";
-import { makeScrubber, noSecrets, type Scrubber } from "../internal/redact.js";
+import { makeScrubber, noSecrets, redactField, type Scrubber } from "../internal/redact.js";
 import type { CallingSettings, SuccessOf } from "../response.js";
 import type { Clock } from "../retry.js";
 import type { ClientErrorOf, InvalidInput, NetworkError } from "./errors.js";
+import { observeCall, readHooks, type ClientHooks, type ReadHooks, type Target } from "./hooks.js";
 import { connectRequest, settingsBody, snapshot, trimSlashes, type Request } from "./requests.js";
 import { run, type Settings } from "./run.js";
 import { scrubError } from "./scrub.js";
@@ -84,6 +85,12 @@ export interface CallingClientOptions {
    * @default 1048576 (1 MiB)
    */
   readonly maxResponseBytes?: number;
+  /**
+   * Callbacks told when each call starts, when each attempt ends and when the call ends (see
+   * {@link ClientHooks}); several objects are called in order. They observe only: what they
+   * throw or reject with never reaches the call.
+   */
+  readonly hooks?: ClientHooks | readonly ClientHooks[];
 }
 
 /** Per-call options. */
@@ -128,14 +135,29 @@ export const clientDefaults = {
   maxResponseBytes: 1_048_576,
 } as const;
 
-type Read = { readonly settings: Settings } | { readonly problem: { readonly field: string; readonly message: string }; readonly scrub: Scrubber };
+type Read = (
+  | { readonly settings: Settings; readonly target: Target }
+  | { readonly problem: { readonly field: string; readonly message: string }; readonly scrub: Scrubber }
+) & { readonly hooks: readonly ReadHooks[] };
+
+/** Where requests go, as the hooks may tell it: the host (never a secret), its port, the version. */
+function targetOf(baseUrl: string, apiVersion: string, phoneNumberId: string, token: string, scrub: Scrubber): Target {
+  const url = new URL(baseUrl);
+  const host = url.hostname;
+  // A host is no place for a token, but if one is there it is not told (hosts are lower-cased).
+  const serverAddress = host.toLowerCase().includes(token.toLowerCase()) ? "[redacted]" : redactField(host, scrub);
+  const serverPort = url.port !== "" ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
+  return { phoneNumberId, apiVersion, serverAddress, serverPort };
+}
 
 /** Reads every option once (getters run once, a throwing one is a problem, not a throw) and checks them. */
 function readOptions(options: CallingClientOptions): Read {
   let token: unknown;
+  let hooks: readonly ReadHooks[] = [];
   try {
-    if (typeof options !== "object" || options === null) return { problem: { field: "options", message: "expected an options object" }, scrub: noSecrets };
+    if (typeof options !== "object" || options === null) return { problem: { field: "options", message: "expected an options object" }, scrub: noSecrets, hooks };
     token = options.accessToken;
+    const readH = readHooks(options.hooks);
     const retry: RetryOptions | undefined = options.retry;
     const num = (v: unknown, fallback: number): number => (v === undefined ? fallback : typeof v === "number" ? v : Number.NaN);
     const baseUrl: unknown = options.baseUrl ?? clientDefaults.baseUrl;
@@ -153,6 +175,8 @@ function readOptions(options: CallingClientOptions): Read {
     const doFetch: unknown = givenFetch ?? (typeof fetch === "function" ? fetch : undefined);
     // A token past the length limit is refused below; scrubbing for it would only cost time.
     const scrub = typeof token === "string" && token.length <= 8192 ? makeScrubber([token]) : noSecrets;
+    if ("problem" in readH) return { problem: readH.problem, scrub, hooks };
+    hooks = readH.hooks;
     const trimmed = typeof baseUrl === "string" ? trimSlashes(baseUrl) : baseUrl;
     const problem = validate.options({
       accessToken: token,
@@ -167,10 +191,12 @@ function readOptions(options: CallingClientOptions): Read {
       deadlineMs,
       hasFetch: typeof doFetch === "function",
     });
-    if (problem !== undefined) return { problem, scrub };
-    if (clock !== undefined && typeof clock !== "function") return { problem: { field: "clock", message: "must be a function" }, scrub };
-    if (random !== undefined && typeof random !== "function") return { problem: { field: "random", message: "must be a function" }, scrub };
+    if (problem !== undefined) return { problem, scrub, hooks };
+    if (clock !== undefined && typeof clock !== "function") return { problem: { field: "clock", message: "must be a function" }, scrub, hooks };
+    if (random !== undefined && typeof random !== "function") return { problem: { field: "random", message: "must be a function" }, scrub, hooks };
     return {
+      hooks,
+      target: targetOf(trimmed as string, apiVersion as string, phoneNumberId as string, token as string, scrub),
       settings: {
         accessToken: token as string,
         phoneNumberId: phoneNumberId as string,
@@ -190,7 +216,7 @@ function readOptions(options: CallingClientOptions): Read {
       },
     };
   } catch {
-    return { problem: { field: "options", message: "could not be read (a getter or Proxy threw)" }, scrub: typeof token === "string" && token.length <= 8192 ? makeScrubber([token]) : noSecrets };
+    return { problem: { field: "options", message: "could not be read (a getter or Proxy threw)" }, scrub: typeof token === "string" && token.length <= 8192 ? makeScrubber([token]) : noSecrets, hooks: [] };
   }
 }
 
@@ -248,15 +274,24 @@ export function createCallingClient(options: CallingClientOptions): CallingClien
   }
 
   function call<O extends Operation>(operation: O, input: unknown, build: (snap: unknown) => Request | InvalidInput, callOptions: CallOptions | undefined): ResultAsync<SuccessOf<O>, ClientErrorOf<O>> {
+    const observer = observeCall(read.hooks, operation, "target" in read ? read.target : undefined);
+    /** Tells the hooks how the call ended, before its result is delivered. */
+    const ended = <R extends { isOk(): boolean }>(result: R): R => {
+      observer.end(result);
+      return result;
+    };
+    const failed = (e: ClientErrorOf<O>) => errAsync<SuccessOf<O>, ClientErrorOf<O>>(ended(err(e)).error);
     try {
-      if (!("settings" in read)) return errAsync(invalid(operation, read.problem.field, read.problem.message));
+      if (!("settings" in read)) return failed(invalid(operation, read.problem.field, read.problem.message));
       const settings = read.settings;
       const req = build(snapshot(input));
-      if ("_tag" in req) return errAsync(req);
-      const promise = run(settings, operation, req, signalOf(callOptions)).catch((e: unknown) => err<SuccessOf<O>, ClientErrorOf<O>>(defect(operation, e)));
+      if ("_tag" in req) return failed(req);
+      const promise = run(settings, operation, req, signalOf(callOptions), observer.attempt)
+        .catch((e: unknown) => err<SuccessOf<O>, ClientErrorOf<O>>(defect(operation, e)))
+        .then(ended);
       return new ResultAsync(promise);
     } catch (e) {
-      return errAsync(defect(operation, e));
+      return failed(defect(operation, e));
     }
   }
 

@@ -18,6 +18,17 @@ export type {
   TransportError,
   UnexpectedRedirect,
 } from "./errors.js";
+export type {
+  AttemptEndInfo,
+  CallEndInfo,
+  CallStartInfo,
+  ClientErrorCategory,
+  ClientErrorTag,
+  ClientHooks,
+  HookCallInfo,
+  HookErrorInfo,
+  HookName,
+} from "./hooks.js";
 export {
   sdpAnswer,
   sdpOffer,

@@ -8,10 +8,11 @@
 import { err, ok, type Result } from "neverthrow";
 import { isAutomaticRetry, type Operation } from "../catalog.js";
 import type { GraphError } from "../errors.js";
-import type { Scrubber } from "../internal/redact.js";
+import { redactField, type Scrubber } from "../internal/redact.js";
 import { decodeCallingResponse, type SuccessOf } from "../response.js";
 import type { Clock } from "../retry.js";
 import type { Aborted, AttemptRecord, ClientErrorOf, NetworkError, OutcomeUnknown, ResponseTooLarge, Timeout, UnexpectedRedirect } from "./errors.js";
+import type { AttemptFacts, ClientErrorCategory, ClientErrorTag } from "./hooks.js";
 import type { Request } from "./requests.js";
 import { scrubError, scrubSuccess } from "./scrub.js";
 import { attempt, isAborted, reasonOf, sleep, type Prepared } from "./transport.js";
@@ -71,8 +72,27 @@ function repeatsByItself(e: GraphError): boolean {
   return isAutomaticRetry(e.advice) || e.isTransient === true;
 }
 
+/** What an attempt failed with, as the hooks are told: tags, category and codes only. */
+interface AttemptFailure {
+  readonly errorTag: ClientErrorTag;
+  readonly errorCategory: ClientErrorCategory;
+  readonly errorCode?: number;
+  readonly networkErrorCode?: string;
+}
+
+const transportFailure = (errorTag: ClientErrorTag): AttemptFailure => ({ errorTag, errorCategory: "transport" });
+
+/** Where the facts of each attempt go (the client's hooks), with the request's method and path. */
+export type AttemptObserver = (facts: AttemptFacts, method: "GET" | "POST", path: string) => void;
+
 /** Runs one call to its end. Never rejects (a bug would still be caught by the caller). */
-export async function run<O extends Operation>(s: Settings, operation: O, req: Request, signal: AbortSignal | undefined): Promise<Result<SuccessOf<O>, ClientErrorOf<O>>> {
+export async function run<O extends Operation>(
+  s: Settings,
+  operation: O,
+  req: Request,
+  signal: AbortSignal | undefined,
+  observe?: AttemptObserver,
+): Promise<Result<SuccessOf<O>, ClientErrorOf<O>>> {
   const started = now();
   const deadline = started + s.deadlineMs;
   const history: AttemptRecord[] = [];
@@ -83,9 +103,26 @@ export async function run<O extends Operation>(s: Settings, operation: O, req: R
 
   const elapsed = () => Math.round(now() - started);
   const info = () => ({ operation, attempts: history.length, elapsedMs: elapsed(), history: [...history] });
-  const record = (outcome: string, httpStatus?: number) =>
+  /** When the current attempt was handed to the transport. */
+  let attemptStarted = started;
+  /** The facts of the last attempt, until they are reported (with the retry delay, if one follows). */
+  let unreported: AttemptFacts | undefined;
+  const record = (outcome: string, httpStatus: number | undefined, failure: AttemptFailure | undefined) => {
     history.push({ attempt: history.length + 1, outcome, ...(httpStatus !== undefined && { httpStatus }), elapsedMs: elapsed() });
-  const fail = (e: ClientErrorOf<O>) => err<SuccessOf<O>, ClientErrorOf<O>>(scrubError(e, s.scrub));
+    if (observe === undefined) return;
+    unreported = { attempt: history.length, ok: failure === undefined, ...(httpStatus !== undefined && { httpStatus }), ...failure, durationMs: now() - attemptStarted };
+  };
+  /** Reports the last attempt to the observer (which never throws), once. */
+  const report = (retryDelayMs?: number) => {
+    if (observe === undefined || unreported === undefined) return;
+    const facts = retryDelayMs === undefined ? unreported : { ...unreported, retryDelayMs };
+    unreported = undefined;
+    observe(facts, req.method, req.path);
+  };
+  const fail = (e: ClientErrorOf<O>) => {
+    report();
+    return err<SuccessOf<O>, ClientErrorOf<O>>(scrubError(e, s.scrub));
+  };
   const correlation = () => ({
     ...(req.connect?.to !== undefined && { to: req.connect.to }),
     ...(req.connect?.recipient !== undefined && { recipient: req.connect.recipient }),
@@ -154,12 +191,11 @@ export async function run<O extends Operation>(s: Settings, operation: O, req: R
     ...info(),
   });
 
-  /** Waits before the next attempt, unless the deadline or the signal forbids it. */
-  const backoff = async (retryAt: Date | undefined): Promise<"go" | "deadline" | "aborted"> => {
+  /** The wait before the next attempt, or `undefined` when the deadline forbids another. */
+  const delayBeforeNext = (retryAt: Date | undefined): number | undefined => {
     const n = history.length;
     const wait = retryAt !== undefined ? Math.max(0, retryAt.getTime() - s.clock()) : s.random() * Math.min(s.maxDelayMs, s.baseDelayMs * 2 ** (n - 1));
-    if (!Number.isFinite(wait) || now() + wait >= deadline) return "deadline";
-    return (await sleep(wait, signal)) ? "go" : "aborted";
+    return !Number.isFinite(wait) || now() + wait >= deadline ? undefined : wait;
   };
 
   for (;;) {
@@ -168,6 +204,7 @@ export async function run<O extends Operation>(s: Settings, operation: O, req: R
     if (remaining <= 0) return fail(timeoutError("deadline"));
     const perAttempt = Math.min(s.timeoutMs, remaining);
     let sentNow = false;
+    attemptStarted = now();
     const out = await attempt(prepared, {
       fetch: s.fetch,
       timeoutMs: perAttempt,
@@ -186,32 +223,35 @@ export async function run<O extends Operation>(s: Settings, operation: O, req: R
 
     switch (out.kind) {
       case "aborted":
-        record("Aborted");
+        record("Aborted", undefined, transportFailure("Aborted"));
         return fail(aborted(out.reason));
       case "timeout":
-        record("Timeout");
+        record("Timeout", undefined, transportFailure("Timeout"));
         if (isConnect) return fail(unknownOutcome("timeout") as ClientErrorOf<O>);
         pending = timeoutError(perAttempt < s.timeoutMs ? "deadline" : "attempt");
         break;
       case "unreadable":
-        record("UnreadableBody", out.status);
+        record("UnreadableBody", out.status, transportFailure("NetworkError"));
         if (isConnect) return fail(unknownOutcome("reset", { httpStatus: out.status }) as ClientErrorOf<O>);
         pending = networkError(out.status, undefined, false, "The connection failed while reading the response");
         break;
       case "not-a-response":
-        record("NotAResponse");
+        record("NotAResponse", undefined, transportFailure("NetworkError"));
         if (isConnect) return fail(unknownOutcome("unreadable-response") as ClientErrorOf<O>);
         return fail(networkError(undefined, undefined, false, "fetch did not return a Response", false));
       case "redirect":
-        record("UnexpectedRedirect", out.status);
+        record("UnexpectedRedirect", out.status, transportFailure("UnexpectedRedirect"));
         if (isConnect) return fail(unknownOutcome("redirect", { httpStatus: out.status }) as ClientErrorOf<O>);
         return fail(redirect(out.status, out.location));
       case "too-large":
-        record("ResponseTooLarge", out.status);
+        record("ResponseTooLarge", out.status, transportFailure("ResponseTooLarge"));
         if (isConnect) return fail(unknownOutcome("response-too-large", { httpStatus: out.status }) as ClientErrorOf<O>);
         return fail(tooLarge(out.status));
       case "network":
-        record(`NetworkError${out.code === undefined ? "" : ` ${out.code}`}`);
+        record(`NetworkError${out.code === undefined ? "" : ` ${out.code}`}`, undefined, {
+          ...transportFailure("NetworkError"),
+          ...(out.code !== undefined && { networkErrorCode: redactField(out.code, s.scrub) }),
+        });
         if (isConnect && !out.notSent) return fail(unknownOutcome("reset") as ClientErrorOf<O>);
         pending = networkError(undefined, out.code, out.notSent, out.message);
         break;
@@ -219,11 +259,12 @@ export async function run<O extends Operation>(s: Settings, operation: O, req: R
         const decodeOptions = { clock: s.clock, secrets: [s.accessToken] };
         const decoded = decodeCallingResponse(operation, { status: out.status, body: out.text, headers: out.headers }, decodeOptions);
         if (decoded.isOk()) {
-          record("ok", out.status);
+          record("ok", out.status, undefined);
+          report();
           return ok(scrubSuccess(decoded.value, s.scrub));
         }
         const e: GraphError = decoded.error;
-        record(e._tag, out.status);
+        record(e._tag, out.status, { errorTag: e._tag, errorCategory: e.category, ...("code" in e && { errorCode: e.code }) });
         if (isConnect && !provesNotPlaced(e, out.status)) {
           const cause = e._tag === "MalformedResponse" ? "unreadable-response" : "server-error";
           return fail(unknownOutcome(cause, { error: e, httpStatus: out.status }) as ClientErrorOf<O>);
@@ -235,8 +276,9 @@ export async function run<O extends Operation>(s: Settings, operation: O, req: R
       }
     }
     if (last) return fail(pending);
-    const go = await backoff(retryAt);
-    if (go === "aborted") return fail(aborted(reasonOf(signal, s.scrub)));
-    if (go === "deadline") return fail(pending);
+    const wait = delayBeforeNext(retryAt);
+    if (wait === undefined) return fail(pending);
+    report(wait);
+    if (!(await sleep(wait, signal))) return fail(aborted(reasonOf(signal, s.scrub)));
   }
 }
