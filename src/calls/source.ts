@@ -1,9 +1,11 @@
 /**
- * An in-process source of webhook events that pipelines can wait on: the webhook handler
- * publishes into it (`onEvent: source.publish`), and a pipeline waits for "the next event of this
- * call, within this deadline". A small replay buffer keeps the events of the last moments, so an
- * event that arrives before its waiter (Meta's webhook can beat the HTTP response) is still
- * found. Every buffer and every wait has a limit; nothing here throws.
+ * A source of webhook events that pipelines can wait on: the webhook handler publishes into it
+ * (`onEvent: source.onEvent`), and a pipeline waits for "the next event of this call, within
+ * this deadline". A small replay buffer keeps the events of the last moments, so an event that
+ * arrives before its waiter (Meta's webhook can beat the HTTP response) is still found. With an
+ * {@link EventBus} (e.g. `redisEventBus` from `wacall/redis`), events published on any process
+ * reach the waiters of every process. Every buffer and every wait has a limit; nothing here
+ * throws.
  *
  * @module
  */
@@ -11,6 +13,7 @@ import { err, errAsync, ok, okAsync, ResultAsync, type Result } from "neverthrow
 import { guard, safeNow } from "../internal/guard.js";
 import { optionOf, positiveOption } from "../webhook/options.js";
 import type { CallEvent } from "../webhook/event-types.js";
+import type { StoreUnavailable } from "./store-error.js";
 
 /** No matching event arrived within the deadline. */
 export interface EventWaitTimeout {
@@ -66,6 +69,26 @@ export interface EventFollower {
   close(): void;
 }
 
+/** A subscription to an {@link EventBus}; `close` stops it (calling it again does nothing). */
+export interface EventSubscription {
+  close(): Promise<void>;
+}
+
+/**
+ * What carries events between processes, so that a pipeline on one worker can wait for a webhook
+ * another worker received. `wacall/redis` has one on a Redis stream (`redisEventBus`).
+ */
+export interface EventBus {
+  /** Shares an event with every process; `Ok` once the bus holds it. Never rejects. */
+  publish(event: CallEvent): ResultAsync<void, StoreUnavailable>;
+  /**
+   * Calls `deliver` with every event published by the other processes, from a moment before the
+   * subscription on (so that a process that starts late still sees the last moments), until
+   * closed. Must not call `deliver` with this process's own events.
+   */
+  subscribe(deliver: (event: CallEvent) => void): EventSubscription;
+}
+
 /** Options of {@link createCallEventSource}. */
 export interface CallEventSourceOptions {
   /** Events kept for waiters that come late. @default 256 */
@@ -80,6 +103,8 @@ export interface CallEventSourceOptions {
   readonly defaultDeadlineMs?: number;
   /** Epoch milliseconds, for the replay window. @default Date.now */
   readonly clock?: () => number;
+  /** Shares events with other processes; without it, the source is in-process. */
+  readonly bus?: EventBus;
 }
 
 /** What a {@link CallEventSource} holds right now. */
@@ -87,12 +112,26 @@ export interface EventSourceStats {
   readonly buffered: number;
   readonly waiters: number;
   readonly published: number;
+  /** Events the bus could not take (each one made `onEvent` reject, or was dropped by `publish`). */
+  readonly busFailures: number;
 }
 
-/** An in-process event source: the webhook handler publishes, pipelines wait. */
+/** An event source: the webhook handler publishes, pipelines wait. */
 export interface CallEventSource {
-  /** Hands an event to every follower it matches and to the replay buffer. Bound: pass it as `onEvent`. Never throws. */
+  /**
+   * Hands an event to every follower it matches and to the replay buffer (with a bus: once the
+   * bus took it, and to the other processes too; an event the bus refused is dropped and counted
+   * in `busFailures`). Bound. Never throws.
+   */
   readonly publish: (event: CallEvent) => void;
+  /**
+   * The webhook handler's `onEvent`: publishes the event, and resolves once it is shared. With a
+   * bus that cannot take it, rejects with a {@link StoreUnavailable} value (never an exception
+   * object), so that a handler with `awaitHandlers: true` answers 500 and Meta redelivers. Bound.
+   */
+  readonly onEvent: (event: CallEvent) => Promise<void>;
+  /** Stops receiving from the bus, if any. Waits already running keep their deadlines. */
+  close(): Promise<void>;
   /** The next event that matches, from the replay buffer (after `after`) or published later, within the deadline. */
   next(match: EventMatch, options?: WaitOptions & StartOptions): ResultAsync<CallEvent, EventWaitError>;
   /** Follows every event that matches, from the replay buffer (after `after`) on. Close it when done. */
@@ -139,15 +178,15 @@ function testOf(match: unknown): (e: CallEvent) => boolean {
 }
 
 /**
- * Creates an in-process event source. Feed it from the webhook handler and wait on it from
- * pipelines. Memory is bounded: `replaySize` events for at most `replayMs`, `maxWaiters`
+ * Creates an event source. Feed it from the webhook handler and wait on it from pipelines; give
+ * it a `bus` to share events between processes. Memory is bounded: `replaySize` events for at most `replayMs`, `maxWaiters`
  * followers with `queueSize` queued events each. A follower registered when an event is
  * published gets it, whatever the buffer; one that starts later gets it while it is in the
  * buffer.
  *
  * @example
  * const source = createCallEventSource();
- * const handler = createWebhookHandler({ appSecret, verifyToken, onEvent: source.publish });
+ * const handler = createWebhookHandler({ appSecret, verifyToken, onEvent: source.onEvent, awaitHandlers: true });
  * const ringing = await source.next({ callId }, { deadlineMs: 10_000 });
  */
 export function createCallEventSource(options: CallEventSourceOptions = {}): CallEventSource {
@@ -178,7 +217,7 @@ export function createCallEventSource(options: CallEventSourceOptions = {}): Cal
     if (drop > 0) buffer = buffer.slice(drop);
   };
 
-  const publish = (event: CallEvent): void => {
+  const local = (event: CallEvent): void => {
     guard(
       () => {
         if (typeof event !== "object" || event === null) return;
@@ -267,8 +306,42 @@ export function createCallEventSource(options: CallEventSourceOptions = {}): Cal
     return { next, dropped: () => state.dropped, close };
   };
 
+  const busOption = optionOf(options, "bus");
+  const bus = guard(() => (typeof busOption === "object" && busOption !== null && typeof (busOption as EventBus).publish === "function" && typeof (busOption as EventBus).subscribe === "function" ? (busOption as EventBus) : undefined), () => undefined);
+  let busFailures = 0;
+  const subscription = bus === undefined ? undefined : guard(() => bus.subscribe(local), () => undefined);
+  const busFailed = (reason: unknown): StoreUnavailable => {
+    busFailures++;
+    const e = reason as Partial<StoreUnavailable> | undefined;
+    return typeof e === "object" && e !== null && e._tag === "StoreUnavailable"
+      ? (e as StoreUnavailable)
+      : { _tag: "StoreUnavailable", category: "transport", store: "events", operation: "publish", reason: "connection", message: "The event bus failed", retryable: true, advice: { kind: "backoff" } };
+  };
+  const share = (event: CallEvent): Promise<void> => {
+    if (bus === undefined) {
+      local(event);
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      Promise.resolve()
+        .then(() => bus.publish(event))
+        .then(
+          (r) => {
+            if (r.isOk()) {
+              local(event);
+              resolve();
+            } else reject(busFailed(r.error));
+          },
+          (cause: unknown) => reject(busFailed(cause)),
+        )
+        .catch((cause: unknown) => reject(busFailed(cause)));
+    });
+  };
+
   return {
-    publish,
+    publish: (event) => void share(event).catch(() => undefined),
+    onEvent: share,
+    close: () => (subscription === undefined ? Promise.resolve() : Promise.resolve().then(() => subscription.close()).catch(() => undefined)),
     next: (match, options = {}) => {
       const f = follow(match, startOf(options));
       const deadlineMs = optionOf(options, "deadlineMs");
@@ -283,6 +356,6 @@ export function createCallEventSource(options: CallEventSourceOptions = {}): Cal
     },
     follow: (match, options = {}) => follow(match, startOf(options)),
     position: () => seq as EventCursor,
-    stats: () => ({ buffered: buffer.length, waiters: followers.size, published: seq }),
+    stats: () => ({ buffered: buffer.length, waiters: followers.size, published: seq, busFailures }),
   };
 }
