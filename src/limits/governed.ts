@@ -152,8 +152,9 @@ export function governed(client: CallingClient, governor: LimitGovernor, options
       }
       const result = await sendSafely();
       if (result.isOk()) {
+        // A sent permission request stays counted as it is; a call's slot becomes the call's.
         const id = placedId(result.value);
-        await settle(reserved.value, id === undefined ? { _tag: "NotSent" } : { _tag: "Placed", callId: id });
+        if (id !== undefined) await settle(reserved.value, { _tag: "Placed", callId: id });
       } else {
         await settle(reserved.value, outcomeOfError(result.error));
       }
