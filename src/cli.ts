@@ -1,5 +1,6 @@
 /**
- * `wacall explain`: classify an error payload pasted from a log. Reads a file or standard input
+ * `wacall explain`: classify an error payload pasted from a log; `wacall dev` (in `./dev/`): a
+ * fake Calling API with a browser console. Reads a file or standard input
  * (a raw HTTP body, optionally with the status line and headers, a Graph error envelope, a bare
  * or webhook error object, or a whole webhook delivery) and prints, for each error, what it is,
  * what it means, what to do and whether and when to retry.
@@ -20,6 +21,10 @@ export interface CliIo {
   readonly readStdin: (maxBytes: number) => Promise<string>;
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
+  /** For `wacall dev`: resolves when it should stop (Ctrl-C, SIGTERM). Without it, `dev` stops at once. */
+  readonly untilStopped?: () => Promise<void>;
+  /** Environment variables (`WACALL_APP_SECRET`). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** The largest input `wacall explain` reads: 10 MiB, far above any error body or webhook delivery. */
@@ -106,6 +111,7 @@ function shown(text: string, max: number): string {
 }
 
 const usage = `Usage: wacall explain [FILE] [--json]
+       wacall dev --webhook URL --app-secret SECRET [--port 4010] [--verify-token TOKEN]
 
 Explains WhatsApp Calling API errors. Reads FILE, or standard input when FILE is absent or "-".
 Input: a response body (optionally with the HTTP status line and headers, as curl -i prints it),
@@ -113,6 +119,8 @@ a Graph error envelope {"error": {...}}, an error object, or a whole webhook del
 
   --json   print the explanation as JSON
   --help   print this help
+
+wacall dev starts a fake Calling API and a browser console on 127.0.0.1 (wacall dev --help).
 `;
 
 interface Explanation {
@@ -294,6 +302,11 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
 }
 
 async function run(args: readonly string[], io: CliIo): Promise<number> {
+  if (args[0] === "dev") {
+    // Loaded only for `dev`: explaining an error starts no server code.
+    const { runDev } = await import("./dev/command.js");
+    return runDev(args.slice(1), { out: io.out, err: io.err, untilStopped: io.untilStopped ?? (() => Promise.resolve()), ...(io.env !== undefined && { env: io.env }) });
+  }
   if (args.includes("--help") || args.includes("-h")) {
     io.out(usage);
     return 0;
