@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { err, ok, ResultAsync, type Result } from "neverthrow";
+import { err, ok, okAsync, ResultAsync, type Result } from "neverthrow";
 import type { StoreUnavailable } from "../calls/store-error.js";
 import { guard } from "../internal/guard.js";
 import type { DedupeStore } from "../webhook/dedupe.js";
@@ -45,7 +45,7 @@ export interface RedisDedupeStore extends DedupeStore {
   claim(key: string): ResultAsync<ClaimOutcome, StoreUnavailable>;
   /** Marks the key handled for `ttlMs`. */
   complete(key: string): ResultAsync<void, StoreUnavailable>;
-  /** Drops this store's claim on the key (its handler failed), so a redelivery runs it at once. */
+  /** Drops this store's open claim on the key (its handler failed), so a redelivery runs it at once. */
   release(key: string): ResultAsync<void, StoreUnavailable>;
   /** Waits while the key is `busy`, then claims it: `false` (run it) or `true` (handled). */
   check(key: string): ResultAsync<boolean, StoreUnavailable>;
@@ -75,14 +75,26 @@ export function redisDedupeStore(redis: RedisCommands, options: RedisDedupeOptio
   const waitMs = positiveOption(options, "waitMs", leaseMs + 1_000);
   const pollMs = positiveOption(options, "pollMs", 20);
   const timeoutMs = positiveOption(options, "commandTimeoutMs", DEFAULT_COMMAND_TIMEOUT_MS);
-  const token = `c:${guard(() => globalThis.crypto.randomUUID(), () => `${Date.now()}-${Math.random()}`)}`;
+  // Each claim has its own token: two deliveries of one event in the same process are two claims.
+  const newToken = () => `c:${guard(() => globalThis.crypto.randomUUID(), () => `${Date.now()}-${Math.random()}`)}`;
+  /** This store's claims that are still open, for `release` (bounded: the oldest are forgotten). */
+  const claims = new Map<string, string>();
+  const remember = (key: string, token: string) => {
+    claims.set(key, token);
+    if (claims.size > 10_000) claims.delete(claims.keys().next().value as string);
+  };
   const keyOf = (key: unknown) => `${prefix}${typeof key === "string" ? key.slice(0, 1024) : ""}`;
 
-  const claim = (key: string): ResultAsync<ClaimOutcome, StoreUnavailable> =>
-    command(redis, ["SET", keyOf(key), token, "NX", "PX", String(leaseMs)], "dedupe", "claim", timeoutMs).andThen((set) => {
-      if (set === "OK") return ok<ClaimOutcome, StoreUnavailable>("claimed");
-      return command(redis, ["GET", keyOf(key)], "dedupe", "claim", timeoutMs).map((v): ClaimOutcome => (v === HANDLED ? "handled" : v === token ? "claimed" : v === null || v === undefined ? "busy" : "busy"));
+  const claim = (key: string): ResultAsync<ClaimOutcome, StoreUnavailable> => {
+    const token = newToken();
+    return command(redis, ["SET", keyOf(key), token, "NX", "PX", String(leaseMs)], "dedupe", "claim", timeoutMs).andThen((set) => {
+      if (set === "OK") {
+        remember(String(key), token);
+        return ok<ClaimOutcome, StoreUnavailable>("claimed");
+      }
+      return command(redis, ["GET", keyOf(key)], "dedupe", "claim", timeoutMs).map((v): ClaimOutcome => (v === HANDLED ? "handled" : "busy"));
     });
+  };
 
   const check = (key: string): ResultAsync<boolean, StoreUnavailable> => {
     const run = async (): Promise<Result<boolean, StoreUnavailable>> => {
@@ -100,8 +112,16 @@ export function redisDedupeStore(redis: RedisCommands, options: RedisDedupeOptio
     return new ResultAsync(run());
   };
 
-  const complete = (key: string) => command(redis, ["SET", keyOf(key), HANDLED, "PX", String(ttlMs)], "dedupe", "complete", timeoutMs).map(() => undefined);
-  const release = (key: string) => script(redis, RELEASE, [keyOf(key)], [token], "dedupe", "release", timeoutMs).map(() => undefined);
+  const complete = (key: string) => {
+    claims.delete(String(key));
+    return command(redis, ["SET", keyOf(key), HANDLED, "PX", String(ttlMs)], "dedupe", "complete", timeoutMs).map(() => undefined);
+  };
+  const release = (key: string) => {
+    const token = claims.get(String(key));
+    if (token === undefined) return okAsync<void, StoreUnavailable>(undefined);
+    claims.delete(String(key));
+    return script(redis, RELEASE, [keyOf(key)], [token], "dedupe", "release", timeoutMs).map(() => undefined);
+  };
   const orReject = <T>(r: ResultAsync<T, StoreUnavailable>): Promise<T> => Promise.resolve(r).then((x) => (x.isOk() ? x.value : Promise.reject(x.error)));
 
   return {
