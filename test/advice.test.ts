@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { catalog, decodeGraphError, graphError, isAutomaticRetry, isRetryableAdvice, retryAdviceKinds } from "wacall";
-import { catalogCases } from "wacall/testing";
+import { catalogCases } from "../src/testing/arbitraries.js";
 
 describe("retry advice as data", () => {
   it.each(catalogCases.map((c) => [c.tag, c.code, c.operation] as const))("%s (%i) carries its row's advice, and retryable agrees", (tag, code, operation) => {

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { secretForms } from "wacall/testing";
+import { secretForms } from "../src/testing/arbitraries.js";
 import { inputLimit, printable, runCli } from "../src/cli.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { test } from "@fast-check/vitest";
 import { describe, expect } from "vitest";
 import { decodeGraphError, encodeGraphError, isGraphError, operations, type GraphError } from "wacall";
-import { arbCatalogCase, arbErrorCase, arbErrorEnvelope, arbSecret, arbUnknownCode } from "wacall/testing";
+import { arbCatalogCase, arbErrorCase, arbErrorEnvelope, arbSecret, arbUnknownCode } from "../src/testing/arbitraries.js";
 
 const arbOperation = fc.option(fc.constantFrom(...operations), { nil: undefined });
 const arbStatus = fc.option(fc.integer({ min: 100, max: 599 }), { nil: undefined });

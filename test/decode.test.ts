@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { catalog, decodeGraphError, graphError, isRetryableAdvice, type GraphError } from "wacall";
-import { catalogCases } from "wacall/testing";
+import { catalogCases } from "../src/testing/arbitraries.js";
 
 const clock = () => Date.UTC(2026, 0, 1);
 

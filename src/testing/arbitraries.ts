@@ -1,6 +1,6 @@
 /**
  * fast-check generators for wacall's inputs and values, shared by wacall's own property tests
- * and exported for yours (`wacall/testing`).
+ * and exported for yours from `wacall/testing/arbitraries` (needs `fast-check`, an optional peer dependency).
  *
  * @module
  */

@@ -1,41 +1,10 @@
 /**
- * Test helpers: a fake Calling API, webhook builders and fast-check generators, hostile ones
- * included (`fast-check` is an optional peer dependency).
+ * Test helpers with no dependency beyond wacall: a fake Calling API on loopback and builders of
+ * webhook deliveries. The fast-check generators live in `wacall/testing/arbitraries`, the only
+ * subpath that needs `fast-check` (an optional peer dependency).
  *
  * @module
  */
-export {
-  arbCatalogCase,
-  arbErrorCase,
-  arbErrorEnvelope,
-  arbHostileClock,
-  arbHostileHeaders,
-  arbHostileSignal,
-  arbHostileValue,
-  arbHostileValueWith,
-  arbSecretForm,
-  arbSecretPlacement,
-  arbToken,
-  arbPlainText,
-  arbSecret,
-  arbUnknownCode,
-  catalogCases,
-  hostileCases,
-  placeSecret,
-  secretFields,
-  secretForms,
-  secretSeparators,
-  thrower,
-  type BodyShape,
-  type CodeCase,
-  type ErrorCase,
-  type HostileCase,
-  type HostileSizes,
-  type HostileValueOptions,
-  type SecretField,
-  type SecretForm,
-  type SecretPlacement,
-} from "./arbitraries.js";
 export {
   startFakeCallingApi,
   type FakeCall,

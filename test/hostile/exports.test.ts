@@ -5,7 +5,7 @@
  */
 import { test } from "@fast-check/vitest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hostileCases } from "wacall/testing";
+import { hostileCases } from "../../src/testing/arbitraries.js";
 import { modules, type Call } from "./calls.js";
 import { arbHostile, inProcess, settle, unprintable, type Hostile } from "./harness.js";
 

@@ -6,7 +6,7 @@
 import { createServer } from "node:net";
 import { inspect } from "node:util";
 import { fc } from "@fast-check/vitest";
-import { arbHostileClock, arbHostileHeaders, arbHostileSignal, arbHostileValueWith, arbToken } from "wacall/testing";
+import { arbHostileClock, arbHostileHeaders, arbHostileSignal, arbHostileValueWith, arbToken } from "../../src/testing/arbitraries.js";
 import type { Clock, HeadersLike } from "wacall";
 
 /** Everything one run hands to a call: two hostile values, a hostile context and a secret. */

@@ -9,7 +9,7 @@ import { fc, test } from "@fast-check/vitest";
 import { describe, expect } from "vitest";
 import { decodeCallingResponse, decodeGraphError, decodeSipResponse, toError } from "wacall";
 import { createCallingClient, sdpOffer } from "wacall/client";
-import { arbSecretForm, arbSecretPlacement, arbToken, type SecretForm } from "wacall/testing";
+import { arbSecretForm, arbSecretPlacement, arbToken, type SecretForm } from "../../src/testing/arbitraries.js";
 import { createWebhookHandler, decodeWebhook, signBody, type WebhookHandlerProblem } from "wacall/webhook";
 import { answering, printed } from "./harness.js";
 

@@ -28,13 +28,14 @@ const connect = async () => {
 };
 const redis = await connect();
 const reader = await connect();
-const source = createCallEventSource({ bus: redisEventBus(redis, { reader, blockMs: 200, commandTimeoutMs: 500 }) });
-const dedupe = redisDedupeStore(redis, { commandTimeoutMs: 500, leaseMs: 5_000, pollMs: 5 });
-const governor = redisLimitGovernor(redis, { phoneNumberId: "1234567890", commandTimeoutMs: 1_000 });
+const source = createCallEventSource({ bus: redisEventBus(redis, { reader, blockMs: 200 }) });
+const dedupe = redisDedupeStore(redis, { leaseMs: 10_000, pollMs: 5 });
+const governor = redisLimitGovernor(redis, { phoneNumberId: "1234567890" });
 
 /** What identifies an event in the parent's tally. */
 const keyOf = (e: CallEvent) => `${e._tag}:${"callId" in e ? e.callId : "-"}:${"status" in e ? String(e.status) : "-"}`;
 let throwsSeen = 0;
+let dedupeFailures = 0;
 process.on("uncaughtException", () => void throwsSeen++);
 process.on("unhandledRejection", () => void throwsSeen++);
 
@@ -42,6 +43,9 @@ const handler = createWebhookHandler({
   appSecret: secret,
   verifyToken: "verify",
   awaitHandlers: true,
+  onError: (p) => {
+    if (p._tag === "DedupeFailed") dedupeFailures++;
+  },
   // WORKER_STORES=memory: each worker on its own, as before the shared stores (to see the tests fail).
   ...(process.env["WORKER_STORES"] !== "memory" && { dedupe }),
   onEvent: async (e) => {
@@ -98,7 +102,7 @@ process.on("message", (m: { type: string; [k: string]: unknown }) => {
       send({ type: "placed", end: end.match((x) => x._tag, (e) => `error ${e._tag}`) }),
     );
   } else if (m.type === "stats") {
-    send({ type: "stats", throwsSeen, busFailures: source.stats().busFailures });
+    send({ type: "stats", throwsSeen, dedupeFailures, busFailures: source.stats().busFailures });
   } else if (m.type === "exit") {
     void (async () => {
       await source.close();

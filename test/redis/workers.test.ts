@@ -111,6 +111,8 @@ describe("several workers on one Redis", () => {
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
     const keys = batch.flatMap((d) => d.keys);
     const { delivered, duplicates } = tallyOf(keys);
+    const failures = await Promise.all(workers.map(async (w) => (w.child.send({ type: "stats" }), Number((await w.next("stats"))["dedupeFailures"]))));
+    console.log(`dedupe store failures reported: ${failures.join(", ")}`);
     console.log(`redelivery: ${keys.length} events, ${copies.length} deliveries to ${WORKERS} workers: delivered ${delivered}, duplicates ${duplicates}`);
     expect({ delivered, duplicates }).toEqual({ delivered: keys.length, duplicates: 0 });
     expect(new Set(workers.filter((w) => w.events.length > 0).map((w) => w.port)).size).toBeGreaterThan(1);

@@ -2,7 +2,8 @@ import { inspect } from "node:util";
 import fc from "fast-check";
 import { test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
-import { arbHostileValueWith, connectChange, delivery, hostileCases, permissionReplyChange, statusChange, terminateChange } from "wacall/testing";
+import { connectChange, delivery, permissionReplyChange, statusChange, terminateChange } from "wacall/testing";
+import { arbHostileValueWith, hostileCases } from "../../src/testing/arbitraries.js";
 import { decodeWebhook, decodeWebhookItems, type CallEvent } from "wacall/webhook";
 
 const T = Date.UTC(2026, 10, 25, 10, 0, 0);

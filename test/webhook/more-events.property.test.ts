@@ -2,7 +2,7 @@ import { inspect } from "node:util";
 import fc from "fast-check";
 import { test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
-import { arbHostileValueWith, hostileCases } from "wacall/testing";
+import { arbHostileValueWith, hostileCases } from "../../src/testing/arbitraries.js";
 import { decodeWebhook, decodeWebhookItems, eventKey, type CallEvent } from "wacall/webhook";
 
 const APP_SECRET = "5e8b1d4f7a0c3e6b9d2f5a8c1e4b7d0f";
