@@ -1,6 +1,7 @@
 import { afterEach, beforeAll, afterAll, describe, expect, it } from "vitest";
 import { createCallingClient, type AttemptEndInfo, type CallEndInfo, type CallStartInfo, type ClientHooks, type HookErrorInfo } from "wacall/client";
 import type { FakeCallingApi } from "wacall/testing";
+import { hostileCases } from "../../src/testing/arbitraries.js";
 import { closedPort, fast, OFFER, setup, TOKEN, USER } from "./helpers.js";
 
 type Seen = { hook: "start"; info: CallStartInfo } | { hook: "attempt"; info: AttemptEndInfo } | { hook: "end"; info: CallEndInfo };
@@ -299,5 +300,26 @@ describe("the hooks option is checked like the others", () => {
     hooks.onCallEnd = () => { throw new Error("swapped"); };
     await client.getCallingSettings();
     expect(told).toBe(1);
+  });
+});
+
+describe("hostile hooks never break the client", () => {
+  const cases = hostileCases({ hugeLength: 100_000, expansive: false });
+  const client = (hooks: unknown) =>
+    createCallingClient({ accessToken: TOKEN, phoneNumberId: "1", fetch: async () => new Response('{"calling":{"status":"ENABLED"}}', { status: 200 }), ...fast, hooks: hooks as ClientHooks });
+
+  it.each(cases.map((c) => [c.name, c] as const))("%s as the hooks option, as a hook, and as what a hook returns or throws", async (_name, c) => {
+    unhandled.length = 0;
+    const asOption = await client(c.make()).getCallingSettings();
+    // Whatever it is, the call ends in a value: the settings, or InvalidInput naming the hooks.
+    if (asOption.isErr()) expect(asOption.error).toMatchObject({ _tag: "InvalidInput" });
+    const asHook = await client({ onCallEnd: c.make() }).getCallingSettings();
+    if (asHook.isErr()) expect(asHook.error).toMatchObject({ _tag: "InvalidInput", field: "hooks.onCallEnd" });
+    let told = 0;
+    const returns = await client({ onCallStart: () => c.make(), onAttemptEnd: () => { throw c.make(); }, onCallEnd: () => { told++; return Promise.reject(c.make()); } }).getCallingSettings();
+    expect(returns.isOk()).toBe(true);
+    expect(told).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(unhandled).toEqual([]);
   });
 });
