@@ -189,9 +189,11 @@ async function act(core: FakeCore, users: Set<string>, a: Exclude<Action, { acti
     case "clear-faults":
       api.clearFaults();
       return "scripted faults cleared";
-    case "limits":
+    case "limits": {
+      const changed = Object.entries(a.limits).filter(([k, n]) => core.state.limits[k as keyof ResolvedLimits] !== n);
       Object.assign(core.state.limits, a.limits);
-      return `limits: ${Object.entries(a.limits).map(([k, n]) => `${k} ${n}`).join(", ") || "unchanged"}`;
+      return `limits: ${changed.map(([k, n]) => `${k} ${n}`).join(", ") || "unchanged"}`;
+    }
     case "setup":
       api.setCallingEnabled(a.callingEnabled);
       api.setSip(a.sip);

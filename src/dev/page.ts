@@ -41,7 +41,7 @@ export const pageHtml = `<!doctype html>
   ol#timeline li { border-bottom: 1px solid var(--line); padding: 6px 2px; }
   .decoded { margin: 2px 0 0 18px; }
   pre { white-space: pre-wrap; word-break: break-all; background: var(--bg); padding: 6px; border-radius: 4px; max-height: 240px; overflow: auto; }
-  table { border-collapse: collapse; } td, th { text-align: left; padding: 2px 10px 2px 0; }
+  table { border-collapse: collapse; } td code { word-break: break-all; } td, th { text-align: left; padding: 2px 10px 2px 0; }
   .limits { display: grid; grid-template-columns: max-content 9em; gap: 4px 10px; align-items: center; }
   .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
 </style>
