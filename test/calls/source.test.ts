@@ -80,7 +80,7 @@ describe("createCallEventSource (in process)", () => {
     const source = createCallEventSource({ replaySize: 8, maxWaiters: 2, queueSize: 3 });
     const f = source.follow({ callId: "wacid.A" });
     for (let i = 0; i < 1_000; i++) source.publish(i % 2 === 0 ? ringing : otherRinging);
-    expect(source.stats()).toEqual({ buffered: 8, waiters: 1, published: 1_000 });
+    expect(source.stats()).toEqual({ buffered: 8, waiters: 1, published: 1_000, busFailures: 0 });
     expect(f.dropped()).toBe(497);
     const g = source.follow({ callId: "wacid.B" });
     expect((await source.next({ callId: "wacid.C" }, { deadlineMs: 5_000 }))._unsafeUnwrapErr()).toMatchObject({ _tag: "TooManyWaiters", limit: 2 });

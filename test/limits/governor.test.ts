@@ -131,7 +131,7 @@ describe("governed client", () => {
     // The slot is free again, but alice had her one call today.
     const again = (await client.connect({ to: "15550000001", sdp: offer }))._unsafeUnwrapErr();
     expect(again).toMatchObject({ _tag: "BusinessInitiatedCallsLimitHit", code: 138012, raw: { decidedBy: "limit-governor" } });
-    expect(again.retryAt).toBeInstanceOf(Date);
+    expect((again as { retryAt?: Date }).retryAt).toBeInstanceOf(Date);
     const three = (await client.connect({ to: "15550000003", sdp: offer }))._unsafeUnwrap();
     (await client.terminate({ callId: three }))._unsafeUnwrap();
     // Permission requests: the second one today is refused before it is sent.
