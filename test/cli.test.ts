@@ -1,4 +1,6 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { secretForms } from "../src/testing/arbitraries.js";
@@ -235,4 +237,89 @@ describe("wacall explain (as a process) under hostile input", () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).errors[0].tag).toBe("CallPermissionNotFound");
   });
+});
+
+describe("wacall dev (as a process)", () => {
+  const secret = "s3cr3t-app-secret-9f2c";
+
+  /** Starts `wacall dev`, waits for its banner, runs `during`, then stops it with `signal`. */
+  async function runDev(args: string[], signal: NodeJS.Signals, during: (out: string) => Promise<void>, env: Record<string, string> = {}) {
+    const child = spawn(tsx, [`${root}src/bin.ts`, "dev", ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    for (const end = Date.now() + 20_000; !stdout.includes("Ctrl-C stops it.") && Date.now() < end; ) await new Promise((r) => setTimeout(r, 50));
+    try {
+      await during(stdout);
+    } finally {
+      child.kill(signal);
+    }
+    const code = await Promise.race([exited, new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 10_000))]);
+    if (code === "timeout") child.kill("SIGKILL");
+    return { code, stdout, stderr };
+  }
+
+  it("prints the console, the client's baseUrl and token, serves both, never prints the secret, and stops on SIGINT and SIGTERM", async () => {
+    // The app's endpoint, answering Meta's subscription handshake.
+    const app = createServer((req, res) => res.end(new URL(req.url ?? "/", "http://x").searchParams.get("hub.challenge") ?? "ok"));
+    await new Promise<void>((r) => app.listen(0, "127.0.0.1", r));
+    const hook = `http://127.0.0.1:${(app.address() as AddressInfo).port}/webhook`;
+    try {
+      for (const signal of ["SIGINT", "SIGTERM"] as const) {
+        const r = await runDev(["--webhook", hook, "--app-secret", secret, "--port", "0", "--verify-token", "vt"], signal, async (out) => {
+          const base = /Client baseUrl: +(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
+          expect(base).toBeDefined();
+          const page = await fetch(`${base}/`);
+          expect(page.status).toBe(200);
+          expect(await page.text()).toContain("<title>wacall dev");
+          const settings = await fetch(`${base}/v23.0/1234567890/settings`, { headers: { authorization: "Bearer wacall-dev-token" } });
+          expect(await settings.json()).toEqual({ calling: expect.objectContaining({ status: "ENABLED" }) });
+        });
+        expect(r.code).toBe(0);
+        expect(r.stdout).toContain("Access token:     wacall-dev-token");
+        expect(r.stdout).toContain("Webhook check:    ok");
+        expect(r.stdout).toContain("wacall dev: stopped.");
+        expect(r.stdout + r.stderr).not.toContain(secret);
+      }
+    } finally {
+      app.closeAllConnections();
+      await new Promise((r) => app.close(r));
+    }
+  }, 60_000);
+
+  it("reads the secret from WACALL_APP_SECRET and never echoes it, even in errors", async () => {
+    const fromEnv = await runDev(["--webhook", "http://127.0.0.1:9/webhook", "--port", "0"], "SIGINT", async () => undefined, { WACALL_APP_SECRET: secret });
+    expect(fromEnv.code).toBe(0);
+    expect(fromEnv.stdout).toContain("Webhook check:    skipped");
+    expect(fromEnv.stdout + fromEnv.stderr).not.toContain(secret);
+    for (const args of [
+      ["dev", "--webhook", `http://user:${secret}@127.0.0.1:9/webhook?s=${secret}`, "--app-secret", secret, "--port", "99999"],
+      ["dev", "--app-secret", secret, "--webhook", "http://127.0.0.1:9/", secret],
+      ["dev", "--app-secret", secret, "--webhook", "http://127.0.0.1:9/", `--${secret}`],
+      ["dev", "--app-secret", "abc", "--webhook", "http://127.0.0.1:9/", "abc"],
+      ["dev", "--app-secret", secret],
+    ]) {
+      const r = wacall(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain("Usage: wacall dev");
+      expect(r.stdout + r.stderr).not.toContain(args[2] === "abc" ? "abc\"" : secret);
+    }
+    expect(wacall(["dev", "--app-secret", secret]).stderr).toContain("--webhook URL is required");
+  }, 60_000);
+
+  it("exits 1 with a clear message when the port is taken", async () => {
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(0, "127.0.0.1", r));
+    const port = String((busy.address() as AddressInfo).port);
+    try {
+      const r = wacall(["dev", "--webhook", "http://127.0.0.1:9/", "--app-secret", secret, "--port", port]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`port ${port} is in use`);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      await new Promise((r) => busy.close(r));
+    }
+  }, 30_000);
 });
