@@ -4,6 +4,7 @@
  * @module
  */
 import { errAsync, okAsync } from "neverthrow";
+import { guard } from "../internal/guard.js";
 import { clockOf, DAY_MS, limitsOf, observedOf, requestOf, WEEK_MS } from "./config.js";
 import type { CallLimits, LimitGovernor, LimitRefused, LimitUsage, Reservation } from "./types.js";
 
@@ -103,11 +104,16 @@ export function memoryLimitGovernor(options: MemoryLimitOptions = {}): LimitGove
       return okAsync({ id, request });
     },
     settle(reservation, outcome) {
-      const r = typeof reservation === "object" && reservation !== null ? reservation : undefined;
-      const request = requestOf(r?.request);
-      const id = typeof r?.id === "string" ? r.id : undefined;
-      const tag = typeof outcome === "object" && outcome !== null ? outcome._tag : undefined;
-      if (request === undefined || id === undefined) return okAsync(undefined);
+      // Read once, inside the guard: a hostile reservation or outcome settles nothing.
+      const read = guard(() => {
+        const r = typeof reservation === "object" && reservation !== null ? reservation : undefined;
+        const o = typeof outcome === "object" && outcome !== null ? outcome : undefined;
+        return { request: requestOf(r?.request), id: typeof r?.id === "string" ? r.id : undefined, tag: o?._tag, callId: (o as { callId?: unknown } | undefined)?.callId, opaque: (o as { bizOpaqueCallbackData?: unknown } | undefined)?.bizOpaqueCallbackData };
+      }, () => undefined);
+      const request = read?.request;
+      const id = read?.id;
+      const tag = read?.tag;
+      if (read === undefined || request === undefined || id === undefined) return okAsync(undefined);
       const t = now();
       if (tag === "NotSent") {
         active.delete(id);
@@ -117,12 +123,12 @@ export function memoryLimitGovernor(options: MemoryLimitOptions = {}): LimitGove
         }
         if (request.kind === "permission-request") asks.get(request.user)?.delete(id);
       } else if (tag === "Placed" && request.kind !== "permission-request") {
-        const callId = (outcome as { callId?: unknown }).callId;
+        const callId = read.callId;
         active.delete(id);
         if (typeof callId === "string") active.set(callId, t + limits.callTimeoutMs);
       } else if (tag === "Unknown" && request.kind === "connect") {
         active.set(id, t + limits.callTimeoutMs);
-        const opaque = (outcome as { bizOpaqueCallbackData?: unknown }).bizOpaqueCallbackData;
+        const opaque = read.opaque;
         if (typeof opaque === "string") held.set(opaque, { id, until: t + limits.callTimeoutMs });
       }
       return okAsync(undefined);
