@@ -117,7 +117,11 @@ export async function run<O extends Operation>(
     if (observe === undefined || unreported === undefined) return;
     const facts = retryDelayMs === undefined ? unreported : { ...unreported, retryDelayMs };
     unreported = undefined;
-    observe(facts, req.method, req.path);
+    try {
+      observe(facts, req.method, req.path);
+    } catch {
+      // The observer guards every hook; nothing it does may change the call.
+    }
   };
   const fail = (e: ClientErrorOf<O>) => {
     report();
