@@ -102,8 +102,10 @@ export function clampDelay(ms: number): number {
 
 /**
  * Codes that prove the request never reached the server: the connection was refused or never
- * opened, or the host was never resolved. Node (undici and system codes), Bun (`ConnectionRefused`,
- * `FailedToOpenSocket`, its DNS codes).
+ * opened, or the host was never resolved. Node (undici and system codes: a refused connection is
+ * `TypeError("fetch failed")` whose cause has `code: "ECONNREFUSED"`), Bun (1.4: the
+ * `TypeError` itself has `code: "ECONNREFUSED"`; older versions `ConnectionRefused`,
+ * `FailedToOpenSocket`, their DNS codes). test/runtimes runs a refused connection on each runtime.
  */
 const notSentCodes = new Set([
   "ECONNREFUSED",
@@ -123,12 +125,16 @@ const notSentCodes = new Set([
 ]);
 
 /**
- * Messages that prove the same where a runtime gives no code: Deno's
- * `error sending request for url (…): client error (Connect): tcp connect error: Connection refused (os error 111)`
- * and `… dns error: failed to lookup address information …`, Bun's and workerd's
- * `connect ECONNREFUSED …`, `getaddrinfo ENOTFOUND …`. Messages such as workerd's
- * `Network connection lost` or Deno's `client error (SendRequest)` prove nothing: the request may
- * have left, so they are not listed. Alternatives of literals only: linear.
+ * Messages that prove the same where a runtime gives no code: Deno's (a `TypeError("fetch failed")`
+ * whose cause, an `Error` without a code, says
+ * `error sending request for url (…): client error (Connect): tcp connect error: Connection refused (os error 111)`,
+ * or `… dns error: failed to lookup address information …`), and `connect ECONNREFUSED …`,
+ * `getaddrinfo ENOTFOUND …` from Node-like layers. Messages that prove nothing are not listed: the
+ * request may have left. Deno's `Connection reset by peer` and `client error (SendRequest)` are
+ * such. So is workerd's: it rejects every failed `fetch` with `Error("Network connection lost.")`,
+ * a refused connection exactly as one reset after the request was sent (cloudflare/workerd#7195),
+ * so on workerd a failed `connect` is `OutcomeUnknown`, and other operations are retried as
+ * possibly sent. Alternatives of literals only: linear.
  */
 const notSentMessage =
   /connection refused|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|dns error|failed to lookup address|name resolution|client error \(Connect\)|tcp connect error|error trying to connect|Unable to connect\. Is the computer able to access the url/i;
