@@ -298,13 +298,16 @@ describe("wacall dev (as a process)", () => {
       ["dev", "--webhook", `http://user:${secret}@127.0.0.1:9/webhook?s=${secret}`, "--app-secret", secret, "--port", "99999"],
       ["dev", "--app-secret", secret, "--webhook", "http://127.0.0.1:9/", secret],
       ["dev", "--app-secret", secret, "--webhook", "http://127.0.0.1:9/", `--${secret}`],
-      ["dev", "--app-secret", "abc", "--webhook", "http://127.0.0.1:9/", "abc"],
+      // Too short to be scrubbed by value: only the options' names are ever echoed.
+      ["dev", "--app-secret", "q7z", "--webhook", "http://127.0.0.1:9/", "q7z"],
+      ["dev", "--app-secret", "q7z", "--webhook", "http://127.0.0.1:9/", "--q7z"],
       ["dev", "--app-secret", secret],
     ]) {
       const r = wacall(args);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain("Usage: wacall dev");
-      expect(r.stdout + r.stderr).not.toContain(args[2] === "abc" ? "abc\"" : secret);
+      expect(r.stdout + r.stderr).not.toContain(secret);
+      expect(r.stdout + r.stderr).not.toContain(args[2] ?? secret);
     }
     expect(wacall(["dev", "--app-secret", secret]).stderr).toContain("--webhook URL is required");
   }, 60_000);
