@@ -7,6 +7,9 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^wacall\/testing$/, replacement: src("testing/index.ts") },
+      { find: /^wacall\/testing\/arbitraries$/, replacement: src("testing/arbitraries.ts") },
+      { find: /^wacall\/redis$/, replacement: src("redis/index.ts") },
+      { find: /^wacall\/otel$/, replacement: src("otel/index.ts") },
       { find: /^wacall\/client$/, replacement: src("client/index.ts") },
       { find: /^wacall\/webhook$/, replacement: src("webhook/index.ts") },
       { find: /^wacall$/, replacement: src("index.ts") },
