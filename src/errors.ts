@@ -59,6 +59,12 @@ export interface ErrorMetadata {
   readonly retryAt?: Date;
   /** The error object as received (strings with secrets redacted). */
   readonly raw: unknown;
+  /**
+   * Present only when wacall refused the request itself, before sending it: `"limit-governor"`
+   * when a limit governor (`governed(client, governor)`) counted the request over one of Meta's
+   * limits. Absent on everything Meta answered.
+   */
+  readonly decidedBy?: "limit-governor";
 }
 
 /** A cataloged variant: `_tag`, its category, the code received, and the shared metadata. */
@@ -234,7 +240,7 @@ function fromFields(head: Parameters<typeof buildVariant>[0], fields: ErrorField
   const isTransient = bool(f.isTransient);
   const kind = typeof f.advice === "string" && (retryAdviceKinds as readonly string[]).includes(f.advice) ? f.advice : defaultKind;
   const retryAt = date(f.retryAt);
-  return buildVariant(
+  const built = buildVariant(
     head,
     text(f.message) ?? fallbackMessage,
     text(f.details),
@@ -250,6 +256,8 @@ function fromFields(head: Parameters<typeof buildVariant>[0], fields: ErrorField
     adviceOf(kind, retryAt),
     text(f.href),
   );
+  if (f.decidedBy === "limit-governor") (built as { decidedBy?: "limit-governor" }).decidedBy = "limit-governor";
+  return built;
 }
 
 /**

@@ -55,7 +55,7 @@ const wording: Record<LimitRefused["limit"], string> = {
 function refusal<O extends Operation>(operation: O, r: LimitRefused, started: number): ApiErrorOf<O> {
   const raw: LocalRefusal = { decidedBy: "limit-governor", limit: r.limit, max: r.max, used: r.used };
   const message = `Refused before sending by the limit governor: ${r.used} of ${r.max} ${wording[r.limit]}`;
-  const e = graphError(tagOf[r.limit], { message, raw, ...(r.retryAt !== undefined && { retryAt: r.retryAt }) });
+  const e = graphError(tagOf[r.limit], { message, raw, decidedBy: "limit-governor", ...(r.retryAt !== undefined && { retryAt: r.retryAt }) });
   return { ...e, operation, attempts: 0, elapsedMs: Math.max(0, Date.now() - started), history: [] } as unknown as ApiErrorOf<O>;
 }
 

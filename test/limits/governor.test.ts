@@ -125,19 +125,19 @@ describe("governed client", () => {
     const sent = fake.requests.length;
     const over = (await client.connect({ to: "15550000003", sdp: offer }))._unsafeUnwrapErr();
     expect(fake.requests.length).toBe(sent);
-    expect(over).toMatchObject({ _tag: "ConcurrentCallsLimit", code: 138002, category: "limit", retryable: true, attempts: 0, operation: "connect", raw: { decidedBy: "limit-governor", limit: "concurrent-calls", max: 2, used: 2 } });
+    expect(over).toMatchObject({ _tag: "ConcurrentCallsLimit", code: 138002, category: "limit", retryable: true, attempts: 0, operation: "connect", decidedBy: "limit-governor", raw: { decidedBy: "limit-governor", limit: "concurrent-calls", max: 2, used: 2 } });
     expect(over).not.toHaveProperty("httpStatus");
     (await client.terminate({ callId: one }))._unsafeUnwrap();
     // The slot is free again, but alice had her one call today.
     const again = (await client.connect({ to: "15550000001", sdp: offer }))._unsafeUnwrapErr();
-    expect(again).toMatchObject({ _tag: "BusinessInitiatedCallsLimitHit", code: 138012, raw: { decidedBy: "limit-governor" } });
+    expect(again).toMatchObject({ _tag: "BusinessInitiatedCallsLimitHit", code: 138012, decidedBy: "limit-governor", raw: { decidedBy: "limit-governor" } });
     expect((again as { retryAt?: Date }).retryAt).toBeInstanceOf(Date);
     const three = (await client.connect({ to: "15550000003", sdp: offer }))._unsafeUnwrap();
     (await client.terminate({ callId: three }))._unsafeUnwrap();
     // Permission requests: the second one today is refused before it is sent.
     (await client.sendCallPermissionRequest({ to: "15559990000", body: "May we call?" }))._unsafeUnwrap();
     const ask = (await client.sendCallPermissionRequest({ to: "15559990000", body: "May we call?" }))._unsafeUnwrapErr();
-    expect(ask).toMatchObject({ _tag: "CallPermissionRequestLimitHit", code: 138009, raw: { decidedBy: "limit-governor", limit: "permission-requests-per-day" } });
+    expect(ask).toMatchObject({ _tag: "CallPermissionRequestLimitHit", code: 138009, decidedBy: "limit-governor", raw: { decidedBy: "limit-governor", limit: "permission-requests-per-day" } });
     // A connect Meta refuses is not counted.
     const refused = (await client.connect({ to: "15550000999", sdp: offer }))._unsafeUnwrapErr();
     expect(refused._tag).toBe("CallPermissionNotFound");

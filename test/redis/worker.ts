@@ -83,8 +83,7 @@ async function load(o: Load) {
           if ((await client.terminate({ callId: r.value })).isOk()) tally.hungUp++;
         }
       } else if (r.error._tag === "ConcurrentCallsLimit") {
-        const raw = r.error.raw as { decidedBy?: string } | undefined;
-        if (raw?.decidedBy === "limit-governor") tally.refusedLocally++;
+        if ("decidedBy" in r.error && r.error.decidedBy === "limit-governor") tally.refusedLocally++;
         else tally.metaConcurrent++;
       } else tally.other.push(r.error._tag);
     }
