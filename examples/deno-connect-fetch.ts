@@ -1,22 +1,20 @@
 /**
  * Deno: a `fetch` for the client that never sends a POST on a reused connection.
  *
- * Deno's `fetch` sends a request again, by itself, when the pooled keep-alive connection it
- * reused is closed before the answer arrives (a server closing an idle connection just as the
- * request goes out). For `connect` that request may already have placed the call: the server sees
+ * Deno's `fetch` (2.9) sends a request again, by itself, when the pooled keep-alive connection it
+ * reused is closed or reset before the answer arrives (a server closing an idle connection just
+ * as the request goes out). For `connect` that request may already have placed the call: the server sees
  * it twice, and wacall cannot tell. An HTTP client without idle connections
  * (`poolMaxIdlePerHost: 0`) opens a fresh connection for every POST, so there is nothing stale to
  * reuse and nothing re-sent; reads (GET) keep the shared pool. The cost is one connection setup
- * (TCP + TLS) per POST. On Node, Bun and workerd nothing is needed: their `fetch` never repeats a
- * POST by itself.
+ * (TCP + TLS) per POST. Node, Bun and workerd need nothing: in the same test their `fetch` sends
+ * the request once, and wacall reports `OutcomeUnknown`.
  *
- * Run with `deno run --allow-net --sloppy-imports examples/deno-connect-fetch.ts` (from a clone;
- * with the package installed, import `wacall/client` without the flag).
+ * Use it as the client's transport: `createCallingClient({ accessToken, phoneNumberId, fetch: denoConnectFetch() })`.
+ * test/runtimes/resend.test.ts runs it under Deno against a server that closes a reused connection.
  *
  * @module
  */
-import { createCallingClient, type CallingClient } from "../src/client/index.js";
-
 /** The part of `Deno` this example uses (typed here, so the file also type-checks outside Deno). */
 interface DenoHttp {
   createHttpClient(options: { readonly poolMaxIdlePerHost?: number }): object;
@@ -24,14 +22,15 @@ interface DenoHttp {
 
 /**
  * A `fetch` that sends POSTs through a Deno HTTP client without idle connections, and everything
- * else through the global `fetch`. `undefined` outside Deno, where the global `fetch` is right.
+ * else through the global `fetch`. Outside Deno it is the global `fetch` itself.
  *
  * @example
- * const client = createCallingClient({ accessToken, phoneNumberId, ...(denoConnectFetch() && { fetch: denoConnectFetch() }) });
+ * const client = createCallingClient({ accessToken, phoneNumberId, fetch: denoConnectFetch() });
+ * const call = await client.connect({ to: "15551234567", sdp: sdpOffer(offer) });
  */
-export function denoConnectFetch(): typeof fetch | undefined {
+export function denoConnectFetch(): typeof fetch {
   const deno = (globalThis as { readonly Deno?: DenoHttp }).Deno;
-  if (deno === undefined || typeof deno.createHttpClient !== "function") return undefined;
+  if (deno === undefined || typeof deno.createHttpClient !== "function") return fetch;
   const fresh = deno.createHttpClient({ poolMaxIdlePerHost: 0 });
   return ((input: string | URL | Request, init?: RequestInit) => {
     const method = (init?.method ?? (input instanceof Request ? input.method : "GET")).toUpperCase();
@@ -39,17 +38,4 @@ export function denoConnectFetch(): typeof fetch | undefined {
     const withClient: RequestInit & { readonly client: object } = { ...init, client: fresh };
     return fetch(input, withClient);
   }) as typeof fetch;
-}
-
-/**
- * A calling client whose POSTs (`connect` among them) never go out on a reused connection under
- * Deno; elsewhere the same client as `createCallingClient` gives.
- *
- * @example
- * const client = denoSafeClient(Deno.env.get("WA_TOKEN") ?? "", "1234567890");
- * const call = await client.connect({ to: "15551234567", sdp: sdpOffer(offer) });
- */
-export function denoSafeClient(accessToken: string, phoneNumberId: string, baseUrl?: string): CallingClient {
-  const fetch = denoConnectFetch();
-  return createCallingClient({ accessToken, phoneNumberId, ...(baseUrl !== undefined && { baseUrl }), ...(fetch !== undefined && { fetch }) });
 }

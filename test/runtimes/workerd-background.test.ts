@@ -46,11 +46,11 @@ describe("webhook handler on workerd: work after the response", () => {
     const counts = await settle("bg-default", 4, 1_000);
     console.log("workerd, default:", counts);
     expect(counts.finished, "workerd now keeps work after the response alive: the README's Workers advice can say so").toBeLessThan(4);
-  });
+  }, 20_000);
 
   it("awaitHandlers: true: the answer waits for every event, all 4 finish", async () => {
     const answer = await deliver("await", "bg-await");
     expect(answer).toEqual({ status: 200, finishedAtAnswer: 4 });
     expect(await settle("bg-await", 4)).toEqual({ started: 4, finished: 4 });
-  });
+  }, 20_000);
 });
