@@ -150,11 +150,13 @@ const answerActions = ["connect", "pre_accept", "accept"] as const satisfies rea
 const placeOrAsk = ["connect", "send_call_permission_request"] as const satisfies readonly Operation[];
 const webhookOnly = [] as const satisfies readonly Operation[];
 
+// Returned by a function marked pure so that a bundle which never reads the catalog drops it
+// (bundlers count the spreads of the shared operation lists as possible side effects).
 /**
  * Every known code. Rows with `family: "calling"` form the {@link CallingError} union; all rows
  * together (plus the three fallbacks) form {@link GraphError}.
  */
-export const catalog = [
+export const catalog = /* @__PURE__ */ (() => [
   // ── Calling API codes ──────────────────────────────────────────────────────────────────────
   {
     tag: "CallingNotEnabled", family: "calling", operations: [...callActions, "get_call_permissions", "send_call_permission_request"], codes: [138000], category: "configuration",
@@ -434,7 +436,7 @@ export const catalog = [
     summary: "Too many messages to the same user in a short time.",
     remediation: "Back off before messaging this user again.",
   },
-] as const satisfies readonly CatalogRow[];
+] as const satisfies readonly CatalogRow[])();
 
 /** One row of the catalog, with its literal types. */
 export type CatalogEntry = (typeof catalog)[number];
@@ -451,7 +453,8 @@ export type CategoryOf<T extends KnownTag> = Extract<CatalogEntry, { readonly ta
 /** The fallback tags: not in the catalog, always possible. */
 export const fallbackTags = ["UnknownCallingError", "UnknownGraphError", "MalformedResponse"] as const;
 
-const byTag = new Map<string, CatalogEntry>(catalog.map((row) => [row.tag, row]));
+/** Rows by tag, built on first use (no module-level work, so unused it bundles to nothing). */
+let byTag: ReadonlyMap<string, CatalogEntry> | undefined;
 
 /**
  * The catalog row of a tag.
@@ -460,6 +463,7 @@ const byTag = new Map<string, CatalogEntry>(catalog.map((row) => [row.tag, row])
  * catalogEntry("CallPermissionNotFound").remediation
  */
 export function catalogEntry<T extends KnownTag>(tag: T): Extract<CatalogEntry, { readonly tag: T }> {
+  byTag ??= new Map<string, CatalogEntry>(catalog.map((row) => [row.tag, row]));
   return byTag.get(tag) as Extract<CatalogEntry, { readonly tag: T }>;
 }
 

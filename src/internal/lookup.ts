@@ -5,18 +5,33 @@ interface Slot {
   scoped: { readonly ops: ReadonlySet<Operation>; readonly row: CatalogEntry }[];
 }
 
-const slots = new Map<number, Slot>();
-const ranges: { readonly from: number; readonly to: number; readonly row: CatalogEntry }[] = [];
+interface Tables {
+  readonly slots: ReadonlyMap<number, Slot>;
+  readonly ranges: readonly { readonly from: number; readonly to: number; readonly row: CatalogEntry }[];
+}
 
-for (const row of catalog) {
-  for (const rule of row.codes) {
-    const code = typeof rule === "number" ? rule : rule.code;
-    const slot = slots.get(code) ?? { scoped: [] };
-    if (typeof rule === "number") slot.plain = row;
-    else slot.scoped.push({ ops: new Set(rule.when), row });
-    slots.set(code, slot);
+let tables: Tables | undefined;
+
+/**
+ * The code tables, built on first use: no module-level work, so a bundle that never decodes a code
+ * does not keep the catalog.
+ */
+function codeTables(): Tables {
+  if (tables !== undefined) return tables;
+  const slots = new Map<number, Slot>();
+  const ranges: { readonly from: number; readonly to: number; readonly row: CatalogEntry }[] = [];
+  for (const row of catalog) {
+    for (const rule of row.codes) {
+      const code = typeof rule === "number" ? rule : rule.code;
+      const slot = slots.get(code) ?? { scoped: [] };
+      if (typeof rule === "number") slot.plain = row;
+      else slot.scoped.push({ ops: new Set(rule.when), row });
+      slots.set(code, slot);
+    }
+    if ("range" in row) ranges.push({ from: row.range[0], to: row.range[1], row });
   }
-  if ("range" in row) ranges.push({ from: row.range[0], to: row.range[1], row });
+  tables = { slots, ranges };
+  return tables;
 }
 
 /**
@@ -24,6 +39,7 @@ for (const row of catalog) {
  * them; with no operation given, the unscoped row (the current table) decides.
  */
 export function lookupCode(code: number, operation: Operation | undefined): CatalogEntry | undefined {
+  const { slots, ranges } = tables ?? codeTables();
   const slot = slots.get(code);
   if (slot !== undefined) {
     if (operation !== undefined) {
@@ -36,4 +52,6 @@ export function lookupCode(code: number, operation: Operation | undefined): Cata
 }
 
 /** Every code the catalog names (not the range members), for tests and arbitraries. */
-export const catalogCodes: readonly number[] = [...slots.keys()];
+export function catalogCodes(): readonly number[] {
+  return [...codeTables().slots.keys()];
+}

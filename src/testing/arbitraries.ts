@@ -41,7 +41,7 @@ export const arbCatalogCase: fc.Arbitrary<CodeCase> = fc.oneof(
   ),
 );
 
-const known = new Set(catalogCodes);
+const known = new Set(catalogCodes());
 const inRange = (code: number) =>
   catalog.some((row) => "range" in row && code >= row.range[0] && code <= row.range[1]);
 
