@@ -29,8 +29,8 @@ export interface DevApp {
   readonly outcomes: string[];
   /** Points the client at the API (before the first call). */
   use(api: ApiSettings): void;
-  /** Places a call with `placeCall` and says how it ended. */
-  call(to: string): Promise<string>;
+  /** Places a call with `placeCall` (with `sdp` as the offer, from a media stack, if given) and says how it ended. */
+  call(to: string, sdp?: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -66,9 +66,9 @@ export async function startDevApp(o: { readonly appSecret: string; readonly port
   });
   const webhook = toNodeListener(handler);
 
-  async function call(to: string): Promise<string> {
+  async function call(to: string, sdp?: string): Promise<string> {
     if (client === undefined) return "no API configured";
-    const end = await placeCall(client, source, { to, sdp: offer, permissionRequestBody: "May we call you about your order?", bizOpaqueCallbackData: `order-${Date.now()}` }, { permissionReplyMs: 60_000, followMs: 120_000 });
+    const end = await placeCall(client, source, { to, sdp: sdp === undefined ? offer : sdpOffer(sdp), permissionRequestBody: "May we call you about your order?", bizOpaqueCallbackData: `order-${Date.now()}` }, { permissionReplyMs: 60_000, followMs: 120_000 });
     const line = end.match(
       (x) => `outbound ${x._tag}${x._tag === "Failed" ? `: ${x.errors.map((e) => e._tag).join(", ")}` : ""}`,
       (e) => `outbound error ${e._tag}`,

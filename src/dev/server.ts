@@ -131,6 +131,10 @@ export async function startDevConsole(options: DevConsoleOptions): Promise<Resul
       res.writeHead(200, { ...headers, "content-type": "text/html; charset=utf-8", "content-security-policy": "default-src 'self'; style-src 'self' 'unsafe-inline'" }).end(pageHtml);
       return;
     }
+    if (path === "/favicon.ico") {
+      res.writeHead(204, headers).end();
+      return;
+    }
     if (req.method === "GET" && path === "/_dev/console.js") {
       res.writeHead(200, { ...headers, "content-type": "text/javascript; charset=utf-8" }).end(pageScript);
       return;
@@ -196,7 +200,7 @@ export async function startDevConsole(options: DevConsoleOptions): Promise<Resul
   let port = 0;
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
-    if (path === "/" || path.startsWith("/_dev/")) consoleRoute(req, res, path, port);
+    if (path === "/" || path === "/favicon.ico" || path.startsWith("/_dev/")) consoleRoute(req, res, path, port);
     else core.listener(req, res);
   });
   server.on("connection", (s: Socket) => {

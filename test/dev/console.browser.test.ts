@@ -76,6 +76,56 @@ describe("wacall dev in Chromium", () => {
     await page.locator("#timeline .decoded .tag", { hasText: "MediaReceiveTimeout" }).first().waitFor();
   }, 30_000);
 
+  it("real media: an app with a WebRTC stack calls, the page answers with the fake microphone, and its test tone reaches the app's media stack, through SDP that travelled the fake API", async () => {
+    // The app's media stack, played by a second page: its offer goes out with placeCall.
+    const stack = await browser.newPage();
+    await stack.goto(`${dev.url}/`);
+    const offer = await stack.evaluate(async () => {
+      const pc = new RTCPeerConnection();
+      const mic = await navigator.mediaDevices.getUserMedia({ audio: true });
+      for (const t of mic.getAudioTracks()) pc.addTrack(t, mic);
+      await pc.setLocalDescription(await pc.createOffer());
+      await new Promise<void>((r) => {
+        if (pc.iceGatheringState === "complete") r();
+        pc.addEventListener("icegatheringstatechange", () => pc.iceGatheringState === "complete" && r());
+        setTimeout(r, 2_000);
+      });
+      (globalThis as unknown as { stackPc: RTCPeerConnection }).stackPc = pc;
+      return pc.localDescription?.sdp ?? "";
+    });
+    await page.locator("#new-user").fill(user);
+    await page.getByRole("button", { name: "Add user" }).click();
+    await card().getByRole("button", { name: "Grant (permanent)" }).click();
+    await card().getByText("permanent", { exact: true }).waitFor();
+    const before = app.events.length;
+    const isAnswer = (e: (typeof app.events)[number]) => e._tag === "CallConnect" && e.direction === "BUSINESS_INITIATED" && e.session?.sdpType === "answer";
+    const placing = app.call(user, offer);
+    await callIn("ringing").getByRole("button", { name: "Answer" }).click();
+    expect(await until(() => app.events.slice(before).some(isAnswer))).toBe(true);
+    const connect = app.events.slice(before).find(isAnswer);
+    const answer = connect?._tag === "CallConnect" ? (connect.session?.sdp ?? "") : "";
+    expect(answer).toMatch(/a=fingerprint:sha-256/);
+    const received = await stack.evaluate(async (sdp) => {
+      const pc = (globalThis as unknown as { stackPc: RTCPeerConnection }).stackPc;
+      await pc.setRemoteDescription({ type: "answer", sdp });
+      for (const end = Date.now() + 8_000; Date.now() < end; ) {
+        let bytes = 0;
+        (await pc.getStats()).forEach((r: { type: string; kind?: string; bytesReceived?: number }) => {
+          if (r.type === "inbound-rtp" && r.kind === "audio") bytes += r.bytesReceived ?? 0;
+        });
+        if (pc.connectionState === "connected" && bytes > 0) return bytes;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return 0;
+    }, answer);
+    // The app's side hears the page's fake microphone (a test tone); the page's side connects too.
+    expect(received).toBeGreaterThan(0);
+    await callIn("accepted").getByText("Media: media connected").waitFor();
+    await callIn("accepted").getByRole("button", { name: "Hang up" }).click();
+    expect(await placing).toBe("outbound Answered");
+    await stack.close();
+  }, 30_000);
+
   it("a failure injected from the page reaches the app, a limit lowered from the page is hit, and the timeline shows both decoded (screenshot)", async () => {
     await page.getByLabel("Failure", { exact: true }).selectOption("error");
     await page.getByLabel("Code", { exact: true }).selectOption("138001");
@@ -86,17 +136,17 @@ describe("wacall dev in Chromium", () => {
     const injected = page.locator('#timeline li[data-kind="request"] .decoded', { hasText: "ReceiverUncallable" }).first();
     expect(await injected.textContent()).toMatch(/^ReceiverUncallable \(138001\) · category recipient · retry: no, advice never/);
 
-    // "The 101st call of the day", reached in one call: the user had one connected call today.
-    await page.getByLabel("calls per user per day").fill("1");
+    // "The 101st call of the day", reached at once: the user had two connected calls today.
+    await page.getByLabel("calls per user per day").fill("2");
     await page.getByRole("button", { name: "Save limits" }).click();
-    await page.locator("#timeline", { hasText: "limits: callsPerUserPerDay 1" }).waitFor();
+    await page.locator("#timeline", { hasText: "limits: callsPerUserPerDay 2" }).waitFor();
     // placeCall reads the limit from the permission look-up and does not even try to connect.
     expect(await app.call(user)).toBe("outbound NotAllowedUntil");
     const newest = page.locator('#timeline li[data-kind="request"]').first();
     await newest.getByText("get_call_permissions").waitFor();
     await newest.getByText("Response body (redacted)").click();
-    expect(JSON.parse((await newest.locator("pre").last().textContent()) ?? "{}").actions[1]).toMatchObject({ action_name: "start_call", can_perform_action: false, limits: [{ max_allowed: 1, current_usage: 1 }] });
-    await card().getByText("Last 24 h: 1 connected calls").waitFor();
+    expect(JSON.parse((await newest.locator("pre").last().textContent()) ?? "{}").actions[1]).toMatchObject({ action_name: "start_call", can_perform_action: false, limits: [{ max_allowed: 2, current_usage: 2 }] });
+    await card().getByText("Last 24 h: 2 connected calls").waitFor();
     await newest.getByText("Response body (redacted)").click();
     // Never leaks: the app secret is nowhere on the page, though every webhook was signed with it.
     expect(await page.content()).not.toContain(appSecret);
