@@ -75,11 +75,51 @@ export function memoryDedupeStore(options: MemoryDedupeOptions = {}): MemoryDedu
   const ttlMs = positiveOption(options, "ttlMs", 24 * 60 * 60 * 1000);
   const clockOption = optionOf(options, "clock");
   const clock = typeof clockOption === "function" ? (clockOption as () => number) : undefined;
+  /**
+   * Keys by their position in `order`, and the oldest first in `order` (with the time each was
+   * recorded). Dropping the oldest reads the queue's head: a Map used as a queue would have its
+   * iterator step over every deleted entry before the first live one.
+   */
   const seen = new Map<string, number>();
+  let keys: string[] = [];
+  let times: number[] = [];
+  /** Position in the queue of `keys[0]`; `head` is the index of the oldest entry not yet passed. */
+  let base = 0;
+  let head = 0;
   let bytes = 0;
   const cost = (key: string) => key.length * 2 + ENTRY_OVERHEAD_BYTES;
   const drop = (key: string) => {
     if (seen.delete(key)) bytes -= cost(key);
+  };
+  const dropOldest = (): boolean => {
+    while (head < keys.length) {
+      const i = head++;
+      const key = keys[i] as string;
+      // An entry whose key was recorded again later (or dropped) is stale: skip it.
+      if (seen.get(key) === base + i) {
+        drop(key);
+        return true;
+      }
+    }
+    return false;
+  };
+  /** Forgets passed and stale entries once they are most of the queue (amortised constant time). */
+  const compact = () => {
+    const waste = keys.length - seen.size;
+    if (waste < 1024 || waste < seen.size) return;
+    const liveKeys: string[] = [];
+    const liveTimes: number[] = [];
+    base += keys.length;
+    for (let i = head; i < keys.length; i++) {
+      const key = keys[i] as string;
+      if (seen.get(key) !== base - keys.length + i) continue;
+      seen.set(key, base + liveKeys.length);
+      liveKeys.push(key);
+      liveTimes.push(times[i] as number);
+    }
+    keys = liveKeys;
+    times = liveTimes;
+    head = 0;
   };
   return {
     get size() {
@@ -92,20 +132,19 @@ export function memoryDedupeStore(options: MemoryDedupeOptions = {}): MemoryDedu
       if (typeof key !== "string") return false;
       const at = seen.get(key);
       if (at === undefined) return false;
-      if (safeNow(clock) - at < ttlMs) return true;
+      if (safeNow(clock) - (times[at - base] as number) < ttlMs) return true;
       drop(key);
       return false;
     },
     markHandled(key) {
       if (typeof key !== "string" || cost(key) > maxBytes) return;
       drop(key);
-      seen.set(key, safeNow(clock));
+      seen.set(key, base + keys.length);
+      keys.push(key);
+      times.push(safeNow(clock));
       bytes += cost(key);
-      while (seen.size > maxKeys || bytes > maxBytes) {
-        const oldest = seen.keys().next();
-        if (oldest.done === true) break;
-        drop(oldest.value);
-      }
+      while ((seen.size > maxKeys || bytes > maxBytes) && dropOldest());
+      compact();
     },
   };
 }
