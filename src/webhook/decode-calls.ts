@@ -6,17 +6,18 @@
  */
 import { decodeGraphError } from "../decode.js";
 import type { GraphError } from "../errors.js";
-import { redactDeep, redactField, type Scrubber } from "../internal/redact.js";
+import { redactField, type Scrubber } from "../internal/redact.js";
 import type { CallConnect, CallEvent, CallFields, CallStatus, CallTerminate, Contact, MediaFile, Metadata, SipCallCreated } from "./event-types.js";
 import { child, id, isObject, object, oneOf, optional, readOwn, reject, seconds, str, text, type Obj } from "./read.js";
 import { makeSession } from "./session.js";
-import { eachItem, guarded, push, type Sink } from "./walk.js";
+import { eachItem, guarded, push, rawOf, type Sink } from "./walk.js";
 
 /** A writable view of an event under construction: optional fields are set only when defined. */
 type Draft<T> = { -readonly [K in keyof T]: T[K] };
 
 /** The fields every call event shares, in an event whose `_tag` comes first, still open to the fields of its kind. */
-function callFields<T extends string>(tag: T, c: Obj, path: string, metadata: Metadata, scrub: Scrubber): Draft<CallFields> & { _tag: T } {
+function callFields<T extends string>(tag: T, c: Obj, path: string, metadata: Metadata, sink: Sink): Draft<CallFields> & { _tag: T } {
+  const scrub = sink.scrub;
   const callId = id(readOwn(c, "id"), scrub);
   if (callId === undefined || callId === "") reject(`${path}.id`, "expected the call id");
   const rawDirection = text(readOwn(c, "direction"), scrub);
@@ -44,7 +45,7 @@ function callFields<T extends string>(tag: T, c: Obj, path: string, metadata: Me
   const bizOpaqueCallbackData = id(readOwn(c, "biz_opaque_callback_data"), scrub);
   if (bizOpaqueCallbackData !== undefined) out.bizOpaqueCallbackData = bizOpaqueCallbackData;
   out.metadata = metadata;
-  out.raw = redactDeep(c, scrub);
+  out.raw = rawOf(sink, c);
   return out;
 }
 
@@ -95,12 +96,13 @@ function mediaFile(o: Obj, path: string, scrub: Scrubber): MediaFile {
   };
 }
 
-function decodeCall(c: Obj, path: string, metadata: Metadata, value: Obj, scrub: Scrubber): CallEvent {
+function decodeCall(c: Obj, path: string, metadata: Metadata, value: Obj, sink: Sink): CallEvent {
+  const scrub = sink.scrub;
   const event = str(readOwn(c, "event")) ?? "";
   switch (event.length <= 40 ? event.toLowerCase() : "") {
     case "connect": {
       // Built in place: no copy of the shared fields, no temporary per optional field.
-      const connect: Draft<CallConnect> = callFields("CallConnect", c, path, metadata, scrub);
+      const connect: Draft<CallConnect> = callFields("CallConnect", c, path, metadata, sink);
       const session = sessionOf(c, connect.direction, scrub);
       if (session !== undefined) connect.session = session;
       const contact = firstContact(value, scrub);
@@ -113,7 +115,7 @@ function decodeCall(c: Obj, path: string, metadata: Metadata, value: Obj, scrub:
     }
     case "call_created":
       {
-      const created: Draft<SipCallCreated> = callFields("SipCallCreated", c, path, metadata, scrub);
+      const created: Draft<SipCallCreated> = callFields("SipCallCreated", c, path, metadata, sink);
       const contact = firstContact(value, scrub);
       if (contact !== undefined) created.contact = contact;
       return created;
@@ -124,7 +126,7 @@ function decodeCall(c: Obj, path: string, metadata: Metadata, value: Obj, scrub:
       const durationSeconds =
         typeof duration === "number" && Number.isFinite(duration) && duration >= 0 ? duration : typeof duration === "string" && /^\d{1,12}$/.test(duration) ? Number(duration) : undefined;
       return {
-        ...callFields("CallTerminate", c, path, metadata, scrub),
+        ...callFields("CallTerminate", c, path, metadata, sink),
         status: oneOf(rawStatus, ["COMPLETED", "FAILED", "REJECTED"] as const),
         ...optional("rawStatus", rawStatus),
         ...optional("startTime", seconds(readOwn(c, "start_time"))),
@@ -134,7 +136,7 @@ function decodeCall(c: Obj, path: string, metadata: Metadata, value: Obj, scrub:
       };
     }
     case "call_recording_available": {
-      const fields = callFields("CallRecordingAvailable", c, path, metadata, scrub);
+      const fields = callFields("CallRecordingAvailable", c, path, metadata, sink);
       const recording = object(readOwn(c, "call_recording"), `${path}.call_recording`);
       const rawType = text(readOwn(recording, "type"), scrub);
       // The media sits under the key its type names (`audio`); `audio` when the type is missing.
@@ -146,13 +148,13 @@ function decodeCall(c: Obj, path: string, metadata: Metadata, value: Obj, scrub:
       };
     }
     case "call_transcription_available": {
-      const fields = callFields("CallTranscriptionAvailable", c, path, metadata, scrub);
+      const fields = callFields("CallTranscriptionAvailable", c, path, metadata, sink);
       const transcript = object(readOwn(c, "call_transcript"), `${path}.call_transcript`);
       const document = object(readOwn(transcript, "document"), `${path}.call_transcript.document`);
       return { ...fields, transcript: mediaFile(document, `${path}.call_transcript.document`, scrub) };
     }
     default:
-      return { _tag: "UnknownCallEvent", event: redactField(event, scrub), ...optional("callId", id(readOwn(c, "id"), scrub)), metadata, raw: redactDeep(c, scrub) };
+      return { _tag: "UnknownCallEvent", event: redactField(event, scrub), ...optional("callId", id(readOwn(c, "id"), scrub)), metadata, raw: rawOf(sink, c) };
   }
 }
 
@@ -208,7 +210,7 @@ export function decodeCalls(sink: Sink, value: Obj, valuePath: string, metadata:
   guarded(sink, `${valuePath}.calls`, () =>
     eachItem(sink, value, "calls", valuePath, false, (c, p) => {
       const call = object(c, p);
-      const event = decodeCall(call, p, metadata, value, sink.scrub);
+      const event = decodeCall(call, p, metadata, value, sink);
       if (event._tag === "CallTerminate") terminates.push({ event: event as { errors: readonly GraphError[]; status: CallTerminate["status"] }, own: readErrors(sink, call, p) });
       decoded.push({ event, source: [...context, call] });
     }),
@@ -217,7 +219,8 @@ export function decodeCalls(sink: Sink, value: Obj, valuePath: string, metadata:
   for (const d of decoded) push(sink, d.event, d.source);
 }
 
-function decodeStatus(s: Obj, path: string, metadata: Metadata, scrub: Scrubber): CallStatus | undefined {
+function decodeStatus(s: Obj, path: string, metadata: Metadata, sink: Sink): CallStatus | undefined {
+  const scrub = sink.scrub;
   if (str(readOwn(s, "type")) !== "call") return undefined; // message statuses are not calling events
   const callId = readOwn(s, "id");
   if (typeof callId !== "string" || callId === "") reject(`${path}.id`, "expected the call id");
@@ -233,7 +236,7 @@ function decodeStatus(s: Obj, path: string, metadata: Metadata, scrub: Scrubber)
     ...optional("recipientParentUserId", id(readOwn(s, "recipient_parent_user_id"), scrub)),
     ...optional("bizOpaqueCallbackData", id(readOwn(s, "biz_opaque_callback_data"), scrub)),
     metadata,
-    raw: redactDeep(s, scrub),
+    raw: rawOf(sink, s),
   };
 }
 
@@ -242,7 +245,7 @@ export function decodeStatuses(sink: Sink, value: Obj, valuePath: string, metada
   guarded(sink, `${valuePath}.statuses`, () =>
     eachItem(sink, value, "statuses", valuePath, false, (s, p) => {
       const st = object(s, p);
-      const status = decodeStatus(st, p, metadata, sink.scrub);
+      const status = decodeStatus(st, p, metadata, sink);
       if (status !== undefined) push(sink, status, [...context, st]);
     }),
   );

@@ -167,74 +167,122 @@ const encoder = new TextEncoder();
 /** Nesting the fast canonical form follows before it hands over to {@link canonicalJson}. */
 const FAST_DEPTH = 128;
 
+/** Quoted object keys: the keys of a delivery repeat from one item to the next. */
+const quotedKeys = new Map<string, string>();
+const MAX_QUOTED_KEYS = 4096;
+
+function quoted(key: string): string {
+  const cached = quotedKeys.get(key);
+  if (cached !== undefined) return cached;
+  const q = JSON.stringify(key);
+  if (key.length <= 64) {
+    if (quotedKeys.size >= MAX_QUOTED_KEYS) quotedKeys.clear();
+    quotedKeys.set(key, q);
+  }
+  return q;
+}
+
 /**
  * {@link canonicalJson} of a value made by `JSON.parse` (plain objects and arrays, strings,
  * finite numbers, booleans, null: no getters, Proxies, cycles or exotic objects), written
- * recursively into one array: the same text. `undefined` past {@link FAST_DEPTH} levels,
+ * recursively as one string: the same text. `undefined` past {@link FAST_DEPTH} levels,
  * {@link MAX_NODES} values or {@link CANONICAL_LIMIT} characters, or on anything else, so that
  * {@link canonicalJson} gives the text with its markers.
  */
 function canonicalParsed(value: unknown): string | undefined {
-  const out: string[] = [];
-  const budget = { nodes: 0, size: 0 };
-  if (!writeParsed(value, 0, out, budget)) return undefined;
-  const text = out.join("");
+  const budget = { nodes: 0 };
+  const text = writeParsed(value, 0, budget);
   // canonicalJson checks its running size against the limit; a whole text within it never got there.
-  return text.length <= CANONICAL_LIMIT ? text : undefined;
+  return text !== undefined && text.length <= CANONICAL_LIMIT ? text : undefined;
 }
 
-function writeParsed(v: unknown, depth: number, out: string[], b: { nodes: number; size: number }): boolean {
-  if (++b.nodes > MAX_NODES || b.size > CANONICAL_LIMIT) return false;
-  let text: string;
+/** A character `JSON.stringify` escapes in a string (a quote, a backslash, a control character) or may (a surrogate). */
+const escaped = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+function writeParsed(v: unknown, depth: number, b: { nodes: number }): string | undefined {
+  if (++b.nodes > MAX_NODES) return undefined;
   switch (typeof v) {
     case "string":
-      text = JSON.stringify(v);
-      break;
+      // What JSON.stringify gives, without its call for the many strings it would leave as they are.
+      return escaped.test(v) ? JSON.stringify(v) : `"${v}"`;
     case "number":
-      if (!Number.isFinite(v)) return false;
-      text = String(v);
-      break;
+      return Number.isFinite(v) ? String(v) : undefined;
     case "boolean":
-      text = v ? "true" : "false";
-      break;
+      return v ? "true" : "false";
     case "object": {
-      if (v === null) {
-        text = "null";
-        break;
-      }
-      if (depth >= FAST_DEPTH) return false;
+      if (v === null) return "null";
+      if (depth >= FAST_DEPTH) return undefined;
       if (Array.isArray(v)) {
         const items = v as unknown[];
-        out.push("[");
+        let out = "[";
         for (let i = 0; i < items.length; i++) {
-          if (i > 0) out.push(",");
-          if (!writeParsed(items[i], depth + 1, out, b)) return false;
+          const item = writeParsed(items[i], depth + 1, b);
+          if (item === undefined || out.length > CANONICAL_LIMIT) return undefined;
+          out += i > 0 ? `,${item}` : item;
         }
-        out.push("]");
-        b.size += items.length + 2;
-        return true;
+        return `${out}]`;
       }
       const proto = Object.getPrototypeOf(v) as unknown;
-      if (proto !== Object.prototype && proto !== null) return false;
-      const keys = Object.keys(v).sort();
-      out.push("{");
+      if (proto !== Object.prototype && proto !== null) return undefined;
+      const keys = Object.keys(v);
+      if (keys.length > 1) keys.sort();
+      let out = "{";
       for (let i = 0; i < keys.length; i++) {
         const k = keys[i] as string;
-        const key = `${i > 0 ? "," : ""}${JSON.stringify(k)}:`;
-        out.push(key);
-        b.size += key.length;
-        if (!writeParsed((v as Record<string, unknown>)[k], depth + 1, out, b)) return false;
+        const item = writeParsed((v as Record<string, unknown>)[k], depth + 1, b);
+        if (item === undefined || out.length > CANONICAL_LIMIT) return undefined;
+        out += `${i > 0 ? "," : ""}${quoted(k)}:${item}`;
       }
-      out.push("}");
-      b.size += 2;
-      return true;
+      return `${out}}`;
     }
     default:
-      return false;
+      return undefined;
   }
-  out.push(text);
-  b.size += text.length;
-  return true;
+}
+
+/** `<tag>:<SHA-256 hex of text>` with `node:crypto` (one-shot `hash` where the runtime has it); `undefined` without it. Never throws. */
+function keyNow(tag: string, text: string): string | undefined {
+  const c = nodeCrypto();
+  if (c === undefined) return undefined;
+  try {
+    const hex = typeof c.hash === "function" ? c.hash("sha256", text, "hex") : c.createHash("sha256").update(text, "utf8").digest("hex");
+    return `${tag}:${hex}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function tagOf(event: CallEvent): string {
+  const t: unknown = event._tag;
+  return typeof t === "string" ? t.slice(0, 64) : "Unknown";
+}
+
+/**
+ * The identity of an event fixed when it was decoded, before any other code could reach the item
+ * it came from: its key, or (where the runtime has no synchronous SHA-256) its canonical text.
+ */
+class Fixed {
+  constructor(
+    readonly key: string | undefined,
+    readonly tag: string,
+    readonly text: string | undefined,
+  ) {}
+}
+
+/**
+ * Records the key of an event decoded from JSON the caller parsed itself (plain JSON that nothing
+ * else holds), computed now: the event may then share parts of that JSON (its `raw`) with the
+ * application, which can change them without changing the key. Never throws.
+ */
+export function fixKey(event: CallEvent, source: unknown): void {
+  try {
+    const tag = tagOf(event);
+    const text = canonicalParsed(source) ?? canonicalJson(source);
+    const key = keyNow(tag, text);
+    sources.set(event, new Fixed(key, tag, key === undefined ? text : undefined));
+  } catch {
+    sources.set(event, source);
+  }
 }
 
 /**
@@ -243,25 +291,25 @@ function writeParsed(v: unknown, depth: number, out: string[], b: { nodes: numbe
  * `undefined` where either does not apply (the caller then uses {@link eventKey}). Never throws.
  */
 export function eventKeyOfParsed(event: CallEvent): string | undefined {
-  const c = nodeCrypto();
-  if (c === undefined) return undefined;
   try {
-    const t: unknown = event._tag;
-    const tag = typeof t === "string" ? t.slice(0, 64) : "Unknown";
-    const text = canonicalParsed(sources.has(event) ? sources.get(event) : event);
-    return text === undefined ? undefined : `${tag}:${c.createHash("sha256").update(text, "utf8").digest("hex")}`;
+    const source = sources.has(event) ? sources.get(event) : event;
+    if (source instanceof Fixed) return source.key ?? (source.text === undefined ? undefined : keyNow(source.tag, source.text));
+    if (nodeCrypto() === undefined) return undefined;
+    const text = canonicalParsed(source);
+    return text === undefined ? undefined : keyNow(tagOf(event), text);
   } catch {
     return undefined;
   }
 }
 
-function keyInput(event: CallEvent): { tag: string; text: string } {
+function keyInput(event: CallEvent): { tag: string; text: string; key?: string } {
   let tag = "Unknown";
   let text = "";
   try {
-    const t: unknown = event._tag;
-    if (typeof t === "string") tag = t.slice(0, 64);
-    text = canonicalJson(sources.has(event) ? sources.get(event) : event);
+    tag = tagOf(event);
+    const source = sources.has(event) ? sources.get(event) : event;
+    if (source instanceof Fixed) return source.key !== undefined ? { tag: source.tag, text: "", key: source.key } : { tag: source.tag, text: source.text ?? "" };
+    text = canonicalJson(source);
   } catch {
     text = '"[unreadable]"';
   }
@@ -273,14 +321,9 @@ function keyInput(event: CallEvent): { tag: string; text: string } {
  * UTF-8 text, so the same key); `undefined` where the runtime has no `node:crypto`. Never throws.
  */
 export function eventKeyNow(event: CallEvent): string | undefined {
-  const c = nodeCrypto();
-  if (c === undefined) return undefined;
-  const { tag, text } = keyInput(event);
-  try {
-    return `${tag}:${c.createHash("sha256").update(text, "utf8").digest("hex")}`;
-  } catch {
-    return undefined;
-  }
+  if (nodeCrypto() === undefined) return undefined;
+  const { tag, text, key } = keyInput(event);
+  return key ?? keyNow(tag, text);
 }
 
 /** FNV-1a over the text, two 32-bit lanes: only used where Web Crypto is missing. */
@@ -308,7 +351,8 @@ function fallbackDigest(text: string): string {
 export async function eventKey(event: CallEvent): Promise<string> {
   const now = eventKeyNow(event);
   if (now !== undefined) return now;
-  const { tag, text } = keyInput(event);
+  const { tag, text, key } = keyInput(event);
+  if (key !== undefined) return key;
   try {
     const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
     return `${tag}:${Array.from(digest, (x) => x.toString(16).padStart(2, "0")).join("")}`;

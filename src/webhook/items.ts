@@ -72,11 +72,12 @@ const isDelivery = (v: unknown): v is Obj => isObject(v) && readOwn(v, "object")
 
 /**
  * Walks a parsed delivery. Some samples wrap the delivery in a top-level array: each element is
- * then a delivery of its own (paths `$[0].entry…`). May throw only on a hostile top-level value:
- * the caller guards it.
+ * then a delivery of its own (paths `$[0].entry…`). `owned`: `body` is what `JSON.parse` just
+ * returned to the caller, and nothing else holds it (see {@link Sink.owned}). May throw only on a
+ * hostile top-level value: the caller guards it.
  */
-export function decodeDelivery(body: unknown, scrub: Scrubber, secrets: readonly string[]): Result<WebhookItems, WebhookDecodeError> {
-  const sink: Sink = { events: [], problems: [], dropped: 0, scrub, secrets };
+export function decodeDelivery(body: unknown, scrub: Scrubber, secrets: readonly string[], owned = false): Result<WebhookItems, WebhookDecodeError> {
+  const sink: Sink = { events: [], problems: [], dropped: 0, scrub, secrets, owned };
   if (Array.isArray(body)) {
     const first: unknown = (body as readonly unknown[])[0];
     if (!isDelivery(first)) return err({ _tag: "NotAWhatsAppWebhook", path: "$[0].object", message: `expected "whatsapp_business_account", got ${describeKind(isObject(first) ? readOwn(first, "object") : first, scrub)}` });

@@ -6,8 +6,9 @@
  * @module
  */
 import { guard } from "../internal/guard.js";
-import type { Scrubber } from "../internal/redact.js";
-import { rememberSource } from "./event-key.js";
+import { redactDeep, type Scrubber } from "../internal/redact.js";
+import { redactJson } from "../internal/redact-json.js";
+import { fixKey, rememberSource } from "./event-key.js";
 import type { CallEvent, WebhookItemProblem } from "./event-types.js";
 import { ItemRejected, readOwn, reject, type Obj } from "./read.js";
 
@@ -24,6 +25,12 @@ export interface Sink {
   readonly scrub: Scrubber;
   /** The exact secrets behind `scrub`, for `decodeGraphError` and `decodeCallingResponse`. */
   readonly secrets: readonly string[];
+  /**
+   * The delivery is JSON the caller parsed itself and hands over (nothing else holds it): each
+   * event's key is fixed as it is pushed, and a `raw` that redaction leaves unchanged is the
+   * parsed item itself instead of a copy.
+   */
+  readonly owned: boolean;
 }
 
 /** Records a problem (up to {@link MAX_PROBLEMS}). */
@@ -71,6 +78,12 @@ export function eachOf(sink: Sink, list: readonly unknown[], listPath: string, v
 
 /** Adds an event, with the delivered item its {@link eventKey} is computed from. */
 export function push(sink: Sink, event: CallEvent, source: unknown): void {
-  rememberSource(event, source);
+  if (sink.owned) fixKey(event, source);
+  else rememberSource(event, source);
   sink.events.push(event);
+}
+
+/** The `raw` of an event: a redacted, bounded, JSON-safe copy of the item (the item itself when owned JSON that redaction leaves unchanged). */
+export function rawOf(sink: Sink, item: unknown): unknown {
+  return sink.owned ? redactJson(item, sink.scrub) : redactDeep(item, sink.scrub);
 }
