@@ -10,11 +10,11 @@ import { makeScrubber, redactField, type Scrubber } from "../internal/redact.js"
 import { byteLimit, declaredLength, readLimited } from "./body.js";
 import { optionOf } from "./options.js";
 import { memoryDedupeStore, type DedupeStore, type LegacyDedupeStore } from "./dedupe.js";
-import { eventKey, eventKeyNow, eventKeyOfParsed } from "./event-key.js";
+import { makeDispatch } from "./dispatch.js";
 import type { CallEvent, WebhookDecodeError, WebhookItemProblem } from "./events.js";
 import type { WebhookItems } from "./event-types.js";
 import { decodeDelivery } from "./items.js";
-import { bytesToText, parseJson } from "../internal/json.js";
+import { parseJson } from "../internal/json.js";
 import { verifyOwnedBytes, verifySubscription, type SignatureError } from "./signature.js";
 import type { Result } from "neverthrow";
 import { err } from "neverthrow";
@@ -81,14 +81,19 @@ export interface HandlerSettings {
   readonly report: (problem: WebhookHandlerProblem) => void;
   /**
    * The POST path from the raw bytes on: the same work as the Fetch handler after it read the
-   * body (limit, signature, decoding, dispatch), answering with a status. Never rejects.
+   * body (limit, signature, decoding, dispatch). Calls `answer` once with the status, as soon as
+   * it is known (synchronously when every step was): without `awaitHandlers`, before `onEvent`
+   * runs. Never throws.
    */
-  readonly deliver: (bytes: Uint8Array<ArrayBuffer>, signatureHeader: string | undefined) => Promise<number>;
+  readonly deliver: (bytes: Uint8Array<ArrayBuffer>, signatureHeader: string | undefined, answer: (status: number) => void) => void;
   /** The GET handshake from the query string: status and challenge. Never throws. */
   readonly handshake: (query: string) => { readonly status: number; readonly challenge?: string };
 }
 
 const settings = new WeakMap<object, HandlerSettings>();
+
+/** One decoder for every delivery (UTF-8, replacement characters for invalid bytes, a leading BOM dropped). */
+const utf8 = new TextDecoder();
 
 /** The limit and reporter of a handler made by {@link createWebhookHandler} (`undefined` for any other function). */
 export function handlerSettings(handler: unknown): HandlerSettings | undefined {
@@ -104,32 +109,6 @@ export function describeCause(cause: unknown, scrub: Scrubber): string {
     () => "an unreadable error",
   );
   return redactField(text.slice(0, 2048), scrub);
-}
-
-/** The store, whatever its shape, as: was it handled? (then) it succeeded / it failed. */
-interface Ledger {
-  isHandled(key: string): Promise<boolean>;
-  succeeded(key: string): Promise<void>;
-  failed(key: string): Promise<void>;
-}
-
-const call = <T>(run: () => T | Promise<T>): Promise<T> => new Promise<T>((resolve) => resolve(run()));
-
-function ledgerOf(store: unknown): Ledger {
-  if (guard(() => typeof (store as Partial<DedupeStore>).isHandled === "function", () => false)) {
-    const s = store as DedupeStore;
-    return {
-      isHandled: (key) => call(() => s.isHandled(key)).then((v) => v === true),
-      succeeded: (key) => call(() => s.markHandled(key)).then(() => undefined),
-      failed: () => Promise.resolve(),
-    };
-  }
-  const legacy = store as LegacyDedupeStore;
-  return {
-    isHandled: (key) => call(() => legacy.firstSeen(key)).then((fresh) => fresh === false),
-    succeeded: () => Promise.resolve(),
-    failed: (key) => call(() => legacy.forget?.(key)).then(() => undefined),
-  };
 }
 
 /**
@@ -166,9 +145,8 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
   const secrets = [...(typeof appSecret === "string" ? [appSecret] : appSecret), verifyToken].filter((s) => s !== "");
   const scrub = makeScrubber(secrets);
   const maxBodyBytes = byteLimit(optionOf(options, "maxBodyBytes"));
-  const store = dedupeOption === false ? undefined : ledgerOf(dedupeOption ?? memoryDedupeStore());
-  /** Outcomes of events being handled right now, by key: a concurrent redelivery waits for it. */
-  const inflight = new Map<string, Promise<boolean>>();
+  const store: object | undefined =
+    dedupeOption === false ? undefined : (typeof dedupeOption === "object" && dedupeOption !== null) || typeof dedupeOption === "function" ? dedupeOption : memoryDedupeStore();
 
   const report = (p: WebhookHandlerProblem): void => {
     try {
@@ -181,43 +159,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
   };
   const unexpected = (cause: unknown) => report({ _tag: "Unexpected", message: describeCause(cause, scrub) });
 
-  /** Handles one event; says whether it ended handled (now or before). */
-  async function handleOne(event: CallEvent, key: string | undefined): Promise<boolean> {
-    if (store !== undefined && key !== undefined) {
-      let handled = false;
-      try {
-        handled = await store.isHandled(key);
-      } catch (cause) {
-        report({ _tag: "DedupeFailed", event, cause }); // handle it anyway: at least once
-      }
-      if (handled) return true;
-    }
-    try {
-      await call(() => (onEventOption as (event: CallEvent) => unknown)(event));
-    } catch (cause) {
-      report({ _tag: "HandlerFailed", event, cause });
-      if (store !== undefined && key !== undefined) await store.failed(key).catch((c: unknown) => report({ _tag: "DedupeFailed", event, cause: c }));
-      return false;
-    }
-    if (store !== undefined && key !== undefined) await store.succeeded(key).catch((c: unknown) => report({ _tag: "DedupeFailed", event, cause: c }));
-    return true;
-  }
-
-  /** Dispatches the events in order; says whether every one ended handled. */
-  async function dispatch(events: readonly CallEvent[]): Promise<boolean> {
-    let all = true;
-    for (const event of events) {
-      const key = store === undefined ? undefined : (eventKeyOfParsed(event) ?? eventKeyNow(event) ?? (await eventKey(event)));
-      const running = key === undefined ? undefined : inflight.get(key);
-      if (running !== undefined && (await running)) continue; // a concurrent delivery handled it
-      const outcome = handleOne(event, key);
-      if (key !== undefined) inflight.set(key, outcome);
-      const ok = await outcome;
-      if (key !== undefined && inflight.get(key) === outcome) inflight.delete(key);
-      all &&= ok;
-    }
-    return all;
-  }
+  const dispatch = makeDispatch(store, onEventOption, report);
 
   const secretList = typeof appSecret === "string" ? (appSecret === "" ? [] : [appSecret]) : appSecret.filter((s) => s !== "");
   const decodeFailed: WebhookDecodeError = { _tag: "MalformedDelivery", path: "$", message: "The delivery could not be read" };
@@ -226,45 +168,73 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
   function decode(bytes: Uint8Array<ArrayBuffer>): Result<WebhookItems, WebhookDecodeError> {
     return guard(
       () => {
-        const text = bytesToText(bytes) ?? "";
-        const parsed = parseJson(text);
+        const parsed = parseJson(utf8.decode(bytes));
         if (!parsed.ok) return err({ _tag: "InvalidJson", path: "$", message: "The delivery is not valid JSON" } as const);
-        return decodeDelivery(parsed.value, scrub, secrets);
+        // The parsed value is handed over: with a dedupe store, keys are fixed as events are built
+        // and an unchanged `raw` is not copied.
+        return decodeDelivery(parsed.value, scrub, secrets, store !== undefined);
       },
       () => err(decodeFailed),
       err(decodeFailed),
     );
   }
 
-  /** The POST path from the raw bytes on; answers with a status. */
-  function deliver(bytes: Uint8Array<ArrayBuffer>, signatureHeader: string | undefined | null): Promise<number> {
+  /** The POST path from the raw bytes on; calls `answer` once with the status. */
+  function deliver(bytes: Uint8Array<ArrayBuffer>, signatureHeader: string | undefined | null, answer: (status: number) => void): void {
     if (bytes.byteLength > maxBodyBytes) {
       report({ _tag: "BodyTooLarge", limit: maxBodyBytes, received: bytes.byteLength });
-      return Promise.resolve(413);
+      return answer(413);
     }
     const verified = verifyOwnedBytes(bytes, signatureHeader, secretList);
-    return verified instanceof Promise ? verified.then((v) => afterVerify(bytes, v)) : afterVerify(bytes, verified);
+    if (!(verified instanceof Promise)) return afterVerify(bytes, verified, answer);
+    verified.then(
+      (v) => afterVerify(bytes, v, answer),
+      (cause: unknown) => {
+        unexpected(cause);
+        answer(500);
+      },
+    );
   }
 
-  function afterVerify(bytes: Uint8Array<ArrayBuffer>, verified: Result<void, SignatureError>): Promise<number> {
+  function afterVerify(bytes: Uint8Array<ArrayBuffer>, verified: Result<void, SignatureError>, answer: (status: number) => void): void {
     if (verified.isErr()) {
       report({ _tag: "Signature", error: verified.error });
       const e = verified.error._tag;
-      return Promise.resolve(e === "MissingSignature" ? 401 : e === "NoSecretConfigured" ? 500 : 403);
+      return answer(e === "MissingSignature" ? 401 : e === "NoSecretConfigured" ? 500 : 403);
     }
     const decoded = decode(bytes);
     if (decoded.isErr()) {
       // Authentic but unreadable: answer 200 so Meta does not redeliver it for a week.
       report({ _tag: "Decode", error: decoded.error });
-      return Promise.resolve(200);
+      return answer(200);
     }
     for (const problem of decoded.value.problems) report({ _tag: "Decode", error: problem });
-    const work = dispatch(decoded.value.events).catch((cause: unknown) => {
+    // Without awaitHandlers, the answer goes first and the handlers run after it.
+    if (!awaitHandlers) answer(200);
+    let work: boolean | Promise<boolean>;
+    try {
+      work = dispatch(decoded.value.events);
+    } catch (cause) {
       unexpected(cause);
-      return false;
+      work = false;
+    }
+    if (work instanceof Promise) {
+      const settled = work.catch((cause: unknown) => {
+        unexpected(cause);
+        return false;
+      });
+      if (awaitHandlers) void settled.then((ok) => answer(ok ? 200 : 500));
+      return;
+    }
+    if (awaitHandlers) answer(work ? 200 : 500);
+  }
+
+  /** `deliver` with the status as a promise, and a throw (which `deliver` never lets out) as a 500. */
+  function deliverAsync(bytes: Uint8Array<ArrayBuffer>, signatureHeader: string | undefined | null): Promise<number> {
+    return new Promise<number>((resolve) => deliver(bytes, signatureHeader, resolve)).catch((cause: unknown) => {
+      unexpected(cause);
+      return 500;
     });
-    if (!awaitHandlers) return Promise.resolve(200);
-    return work.then((ok) => (ok ? 200 : 500));
   }
 
   async function post(request: Request): Promise<Response> {
@@ -283,7 +253,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
       report({ _tag: "BodyUnreadable", message: describeCause(body.cause, scrub) });
       return empty(400);
     }
-    return empty(await deliver(body.bytes, request.headers.get("x-hub-signature-256")));
+    return empty(await deliverAsync(body.bytes, request.headers.get("x-hub-signature-256")));
   }
 
   function handshake(query: string): { readonly status: number; readonly challenge?: string } {
@@ -304,13 +274,28 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
   }
 
   const handler = (request: Request): Promise<Response> =>
-    call(() => handle(request)).catch((cause: unknown) => {
+    new Promise<Response>((resolve) => resolve(handle(request))).catch((cause: unknown) => {
       unexpected(cause);
       return empty(500);
     });
-  settings.set(handler, { maxBodyBytes, report, deliver: (bytes, header) => call(() => deliver(bytes, header)).catch((cause: unknown) => {
-    unexpected(cause);
-    return 500;
-  }), handshake });
+  settings.set(handler, {
+    maxBodyBytes,
+    report,
+    deliver: (bytes, header, answer) => {
+      let answered = false;
+      const once = (status: number) => {
+        if (answered) return;
+        answered = true;
+        answer(status);
+      };
+      try {
+        deliver(bytes, header, once);
+      } catch (cause) {
+        unexpected(cause);
+        once(500);
+      }
+    },
+    handshake,
+  });
   return handler;
 }

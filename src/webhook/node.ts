@@ -181,10 +181,7 @@ export function toNodeListener(
           return challenge === undefined ? answer(status) : answer(200, [["content-type", "text/plain"]], encoder.encode(challenge));
         }
         if (method !== "POST") return answer(405, [["allow", "GET, POST"]]);
-        core.deliver(body, headerOf(req.headers["x-hub-signature-256"])).then(
-          (status) => answer(status),
-          () => answer(500),
-        );
+        core.deliver(body, headerOf(req.headers["x-hub-signature-256"]), (status) => answer(status));
       } catch (cause) {
         report({ _tag: "Unexpected", message: describeCause(cause, noSecrets) });
         answer(500);
