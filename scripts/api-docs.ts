@@ -53,14 +53,23 @@ function prose(parts: readonly ts.SymbolDisplayPart[] | string | undefined): str
   return text.replace(/\{@link(?:code|plain)?\s+([^}|\s]+)(?:\s*\|\s*([^}]+))?\s*\}/g, (_, target: string, label: string | undefined) => (label !== undefined ? label.trim() : `\`${target}\``)).trim();
 }
 
-/** A declaration's source text without its leading comments and without a function body. */
+/** A declaration's source text without its leading comments and without function or method bodies. */
 function declarationText(decl: ts.Declaration): string {
   const sf = decl.getSourceFile();
-  let end = decl.end;
-  if ((ts.isFunctionDeclaration(decl) || ts.isMethodDeclaration(decl)) && decl.body !== undefined) end = decl.body.getStart(sf);
-  let text = sf.text.slice(decl.getStart(sf), end).trim();
-  if (ts.isFunctionDeclaration(decl) && decl.body !== undefined) text = `${text};`;
-  return text.replace(/^export\s+(declare\s+)?/, "");
+  const start = decl.getStart(sf);
+  const bodies: ts.Node[] = [];
+  if (ts.isFunctionDeclaration(decl) && decl.body !== undefined) bodies.push(decl.body);
+  if (ts.isClassDeclaration(decl)) {
+    for (const m of decl.members) if ((ts.isMethodDeclaration(m) || ts.isConstructorDeclaration(m) || ts.isAccessor(m)) && m.body !== undefined) bodies.push(m.body);
+  }
+  let text = "";
+  let at = start;
+  for (const b of bodies) {
+    text += `${sf.text.slice(at, b.getStart(sf)).trimEnd()};`;
+    at = b.end;
+  }
+  text += sf.text.slice(at, ts.isFunctionDeclaration(decl) && decl.body !== undefined ? decl.body.end : decl.end);
+  return text.trim().replace(/^export\s+(declare\s+)?/, "");
 }
 
 const printer = ts.createPrinter({ removeComments: true });
