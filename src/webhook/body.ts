@@ -21,7 +21,14 @@ export function byteLimit(v: unknown): number {
 
 /** The declared `Content-Length` when it is a plain decimal number. */
 export function declaredLength(header: string | null | undefined): number | undefined {
-  return typeof header === "string" && /^\s*\d{1,16}\s*$/.test(header) ? Number(header) : undefined;
+  if (typeof header !== "string") return undefined;
+  // Plain digits (what clients send), read without a regex; anything else takes the regex.
+  let plain = header.length > 0 && header.length <= 16;
+  for (let i = 0; plain && i < header.length; i++) {
+    const c = header.charCodeAt(i);
+    plain = c >= 48 && c <= 57;
+  }
+  return plain || /^\s*\d{1,16}\s*$/.test(header) ? Number(header) : undefined;
 }
 
 /** Joins chunks into one buffer. */

@@ -189,6 +189,7 @@ function readErrors(sink: Sink, parent: Obj, path: string): GraphError[] {
 
 /** Gives each terminate its errors (see {@link CallTerminate} for the rule). */
 function attachErrors(terminates: readonly { event: { errors: readonly GraphError[]; status: CallTerminate["status"] }; own: readonly GraphError[] }[], shared: readonly GraphError[]): void {
+  if (terminates.length === 0) return;
   if (terminates.length === 1) {
     const only = terminates[0];
     if (only !== undefined) only.event.errors = unique([only.own, shared]);

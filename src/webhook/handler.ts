@@ -81,9 +81,9 @@ export interface HandlerSettings {
   readonly report: (problem: WebhookHandlerProblem) => void;
   /**
    * The POST path from the raw bytes on: the same work as the Fetch handler after it read the
-   * body (limit, signature, decoding, dispatch). Calls `answer` once with the status, as soon as
-   * it is known (synchronously when every step was): without `awaitHandlers`, before `onEvent`
-   * runs. Never throws.
+   * body (limit, signature, decoding, dispatch). Calls `answer` with the status as soon as it is
+   * known (synchronously when every step was): without `awaitHandlers`, before `onEvent` runs.
+   * Never throws; `answer` must ignore a second call (made only after something unexpected).
    */
   readonly deliver: (bytes: Uint8Array<ArrayBuffer>, signatureHeader: string | undefined, answer: (status: number) => void) => void;
   /** The GET handshake from the query string: status and challenge. Never throws. */
@@ -281,18 +281,13 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
   settings.set(handler, {
     maxBodyBytes,
     report,
+    // The node adapter's answer writes once; deliver answers once on every path it returns from.
     deliver: (bytes, header, answer) => {
-      let answered = false;
-      const once = (status: number) => {
-        if (answered) return;
-        answered = true;
-        answer(status);
-      };
       try {
-        deliver(bytes, header, once);
+        deliver(bytes, header, answer);
       } catch (cause) {
         unexpected(cause);
-        once(500);
+        answer(500);
       }
     },
     handshake,

@@ -11,9 +11,9 @@ import { redactDeep, redactField, type Scrubber } from "../internal/redact.js";
 import { decodeAccountUpdate, decodeSettingsUpdate, type EntryContext } from "./decode-account.js";
 import { decodeCalls, decodeStatuses } from "./decode-calls.js";
 import { decodeMessages } from "./decode-messages.js";
-import type { Metadata, WebhookItems } from "./event-types.js";
+import type { WebhookItems } from "./event-types.js";
 import type { WebhookDecodeError } from "./events.js";
-import { describeKind, id, isObject, object, optional, readOwn, seconds, str, type Obj } from "./read.js";
+import { describeKind, id, isObject, object, readOwn, seconds, str, type Obj } from "./read.js";
 import { eachItem, eachOf, problem, push, type Sink } from "./walk.js";
 
 export { MAX_LIST_ITEMS, MAX_PROBLEMS } from "./walk.js";
@@ -46,7 +46,8 @@ function decodeChange(sink: Sink, change: Obj, changePath: string, entry: EntryC
   const md = readOwn(value, "metadata");
   const phoneNumberId = isObject(md) ? id(readOwn(md, "phone_number_id"), scrub) : undefined;
   const display = isObject(md) ? id(readOwn(md, "display_phone_number"), scrub) : undefined;
-  const metadata: Metadata = { phoneNumberId: phoneNumberId ?? "", ...optional("displayPhoneNumber", display) };
+  const metadata: { phoneNumberId: string; displayPhoneNumber?: string } = { phoneNumberId: phoneNumberId ?? "" };
+  if (display !== undefined) metadata.displayPhoneNumber = display;
   const context = [fieldRaw, phoneNumberId ?? ""];
   decodeCalls(sink, value, valuePath, metadata, context);
   decodeStatuses(sink, value, valuePath, metadata, context);
@@ -56,7 +57,11 @@ function decodeChange(sink: Sink, change: Obj, changePath: string, entry: EntryC
 function decodeEntries(sink: Sink, body: Obj, path: string): void {
   eachItem(sink, body, "entry", path, true, (e, entryPath) => {
     const entry = object(e, entryPath);
-    const context: EntryContext = { ...optional("businessAccountId", id(readOwn(entry, "id"), sink.scrub)), ...optional("time", seconds(readOwn(entry, "time"))) };
+    const context: { businessAccountId?: string; time?: Date } = {};
+    const businessAccountId = id(readOwn(entry, "id"), sink.scrub);
+    if (businessAccountId !== undefined) context.businessAccountId = businessAccountId;
+    const time = seconds(readOwn(entry, "time"));
+    if (time !== undefined) context.time = time;
     eachItem(sink, entry, "changes", entryPath, true, (ch, changePath) => {
       decodeChange(sink, object(ch, changePath), changePath, context);
     });

@@ -50,7 +50,8 @@ export interface NodeListenerOptions {
   readonly maxBodyBytes?: number;
   /**
    * How long the whole body may take to arrive, from the moment the headers were read: a slower
-   * body (a slow-loris client) is answered 408 and its connection closed at that moment.
+   * body (a slow-loris client) is answered 408 and its connection closed (checked every tenth of
+   * this time, so within 110 % of it).
    * @default 10_000
    */
   readonly bodyTimeoutMs?: number;
@@ -108,131 +109,214 @@ export function toNodeListener(
       // A failing reporter must not break the endpoint.
     }
   };
+  const listener: Listener = { handler, core: inherited, maxBodyBytes, bodyTimeoutMs, lingerMs, report, reading: new Set(), sweeper: undefined };
+  return (req, res) => new Exchange(listener, req, res).start();
+}
 
-  return (req, res) => {
-    let done = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const close = () => {
-      try {
-        req.destroy?.();
-      } catch {
-        // Already closed.
-      }
-    };
-    const answer = (status: number, headers: Iterable<[string, string]> = [], body?: Uint8Array) => {
-      try {
-        if (res.headersSent) return void res.end();
-        res.statusCode = status;
-        for (const [k, v] of headers) res.setHeader(k, v);
-        res.end(body);
-      } catch {
-        close();
-      }
-    };
-    /**
-     * Refuses the request: stop reading (the socket is paused, so the client is held by TCP flow
-     * control), answer, and close the connection after `lingerFor` ms. Closing a socket with
-     * unread bytes resets it, so the pause gives the client time to read the answer first.
-     */
-    const refuse = (status: number, problem: WebhookHandlerProblem, lingerFor: number) => {
-      if (done) return;
-      done = true;
-      if (timer !== undefined) clearTimeout(timer);
-      report(problem);
-      try {
-        req.removeAllListeners?.("data");
-        req.pause?.();
-      } catch {
-        // Nothing more to read.
-      }
-      answer(status);
-      if (lingerFor <= 0) return close();
-      const linger = setTimeout(close, lingerFor) as unknown as { unref?: () => void };
-      linger.unref?.();
-    };
-    const forward = (body: Uint8Array<ArrayBuffer>) => {
-      if (done) return;
-      done = true;
-      if (timer !== undefined) clearTimeout(timer);
-      if (inherited !== undefined) return direct(inherited, body);
-      toRequest(req, body)
-        .then((request) => handler(request))
-        .then(async (response) => {
-          const bytes = new Uint8Array(await response.arrayBuffer());
-          const headers: [string, string][] = [];
-          response.headers.forEach((value, name) => void headers.push([name, value]));
-          answer(response.status, headers, bytes.byteLength === 0 ? undefined : bytes);
-        })
-        .catch((cause: unknown) => {
-          report({ _tag: "Unexpected", message: describeCause(cause, noSecrets) });
-          answer(500);
-        });
-    };
+/** What every request of one listener shares. */
+interface Listener {
+  readonly handler: (request: Request) => Promise<Response>;
+  /** The core of a handler made by `createWebhookHandler`, which the adapter hands raw bytes to. */
+  readonly core: HandlerSettings | undefined;
+  readonly maxBodyBytes: number;
+  readonly bodyTimeoutMs: number;
+  readonly lingerMs: number;
+  readonly report: (problem: WebhookHandlerProblem) => void;
+  /** Requests whose body is being read, checked against the body timeout by one timer per listener. */
+  readonly reading: Set<Exchange>;
+  sweeper: ReturnType<typeof setInterval> | undefined;
+}
 
-    /**
-     * A handler made by `createWebhookHandler`: its core gets the raw bytes and answers with a
-     * status, with no Fetch `Request` or `Response` built in between (same checks, same order).
-     */
-    const direct = (core: HandlerSettings, body: Uint8Array<ArrayBuffer>) => {
-      try {
-        const method = methodOf(req.method);
-        if (method === "GET") {
-          const { status, challenge } = core.handshake(queryOf(req.url));
-          return challenge === undefined ? answer(status) : answer(200, [["content-type", "text/plain"]], encoder.encode(challenge));
-        }
-        if (method !== "POST") return answer(405, [["allow", "GET, POST"]]);
-        core.deliver(body, headerOf(req.headers["x-hub-signature-256"]), (status) => answer(status));
-      } catch (cause) {
-        report({ _tag: "Unexpected", message: describeCause(cause, noSecrets) });
-        answer(500);
-      }
-    };
+/** How often a listener's timer looks for bodies past their timeout: a tenth of it, between 10 ms and 1 s. */
+const sweepEvery = (timeoutMs: number) => Math.min(1_000, Math.max(10, Math.floor(timeoutMs / 10)));
 
+/**
+ * One request and its answer. The state of a request lives here instead of in closures made per
+ * request; the body timeout is checked by the listener's one timer instead of a timer per request.
+ */
+class Exchange {
+  private done = false;
+  private answered = false;
+  private chunks: Uint8Array[] = [];
+  private total = 0;
+  private startedAt = 0;
+
+  constructor(
+    private readonly l: Listener,
+    private readonly req: NodeRequestLike,
+    private readonly res: NodeResponseLike,
+  ) {}
+
+  start(): void {
+    const { req, l } = this;
     try {
       const parsed = req.body;
       if (parsed instanceof Uint8Array) {
         // Express with express.raw() has already read the stream into a Buffer.
-        if (parsed.byteLength > maxBodyBytes) return refuse(413, { _tag: "BodyTooLarge", limit: maxBodyBytes, received: parsed.byteLength }, 0);
-        return forward(new Uint8Array(parsed));
+        if (parsed.byteLength > l.maxBodyBytes) return this.refuse(413, { _tag: "BodyTooLarge", limit: l.maxBodyBytes, received: parsed.byteLength }, 0);
+        return this.forward(new Uint8Array(parsed));
       }
       if (parsed !== undefined && req.readableEnded !== false) {
         const kind = parsed === null ? "null" : Array.isArray(parsed) ? "an array" : `a ${typeof parsed}`;
         const message = `A body parser already read the body (req.body is ${kind}): the signature can only be checked over the raw bytes. Mount the webhook route before any body parser, or use express.raw({ type: "*/*" }).`;
-        return refuse(400, { _tag: "BodyUnreadable", message }, 0);
+        return this.refuse(400, { _tag: "BodyUnreadable", message }, 0);
       }
       const method = req.method ?? "GET";
-      if (method === "GET" || method === "HEAD") return forward(new Uint8Array(0));
+      if (method === "GET" || method === "HEAD") return this.forward(new Uint8Array(0));
       const declared = declaredLength(typeof req.headers["content-length"] === "string" ? req.headers["content-length"] : undefined);
-      if (declared !== undefined && declared > maxBodyBytes) return refuse(413, { _tag: "BodyTooLarge", limit: maxBodyBytes, received: 0 }, lingerMs);
-
-      const chunks: Uint8Array[] = [];
-      let total = 0;
-      timer = setTimeout(() => refuse(408, { _tag: "BodyTimeout", timeoutMs: bodyTimeoutMs, received: total }, 0), bodyTimeoutMs);
-      req.on("data", (chunk: Uint8Array) => {
-        if (done) return;
-        const size = guard(() => (chunk instanceof Uint8Array ? chunk.byteLength : -1), () => -1);
-        if (size < 0) return refuse(400, { _tag: "BodyUnreadable", message: "The request stream gave something other than bytes" }, 0);
-        total += size;
-        if (total > maxBodyBytes) {
-          chunks.length = 0;
-          try {
-            req.pause?.();
-          } catch {
-            // Refused below either way.
-          }
-          return refuse(413, { _tag: "BodyTooLarge", limit: maxBodyBytes, received: total }, lingerMs);
-        }
-        chunks.push(chunk);
-      });
-      req.on("end", () => forward(concat(chunks, total)));
-      req.on("error", (cause) => refuse(400, { _tag: "BodyUnreadable", message: describeCause(cause, noSecrets) }, 0));
+      if (declared !== undefined && declared > l.maxBodyBytes) return this.refuse(413, { _tag: "BodyTooLarge", limit: l.maxBodyBytes, received: 0 }, l.lingerMs);
+      this.watch();
+      req.on("data", (chunk: Uint8Array) => this.data(chunk));
+      req.on("end", () => this.end());
+      req.on("error", (cause) => this.refuse(400, { _tag: "BodyUnreadable", message: describeCause(cause, noSecrets) }, 0));
       req.on("close", () => {
-        if (!done) refuse(400, { _tag: "BodyUnreadable", message: "The client closed the connection before the body was complete" }, 0);
+        if (!this.done) this.refuse(400, { _tag: "BodyUnreadable", message: "The client closed the connection before the body was complete" }, 0);
       });
     } catch (cause) {
-      refuse(500, { _tag: "Unexpected", message: describeCause(cause, noSecrets) }, 0);
+      this.refuse(500, { _tag: "Unexpected", message: describeCause(cause, noSecrets) }, 0);
     }
-  };
+  }
+
+  /** Puts the request under the listener's body-timeout timer (started when the first body is read). */
+  private watch(): void {
+    const l = this.l;
+    this.startedAt = Date.now();
+    l.reading.add(this);
+    if (l.sweeper !== undefined) return;
+    const sweeper = setInterval(() => {
+      const now = Date.now();
+      for (const exchange of l.reading) exchange.expire(now);
+      if (l.reading.size === 0 && l.sweeper === sweeper) {
+        clearInterval(sweeper);
+        l.sweeper = undefined;
+      }
+    }, sweepEvery(l.bodyTimeoutMs));
+    (sweeper as unknown as { unref?: () => void }).unref?.();
+    l.sweeper = sweeper;
+  }
+
+  /** Refuses the body (408) once it has taken longer than the body timeout. */
+  expire(now: number): void {
+    if (this.done) this.l.reading.delete(this);
+    else if (now - this.startedAt >= this.l.bodyTimeoutMs) this.refuse(408, { _tag: "BodyTimeout", timeoutMs: this.l.bodyTimeoutMs, received: this.total }, 0);
+  }
+
+  private data(chunk: Uint8Array): void {
+    if (this.done) return;
+    let size = -1;
+    try {
+      size = chunk instanceof Uint8Array ? chunk.byteLength : -1;
+    } catch {
+      // Read as not bytes below.
+    }
+    if (size < 0) return this.refuse(400, { _tag: "BodyUnreadable", message: "The request stream gave something other than bytes" }, 0);
+    this.total += size;
+    if (this.total > this.l.maxBodyBytes) {
+      this.chunks.length = 0;
+      try {
+        this.req.pause?.();
+      } catch {
+        // Refused below either way.
+      }
+      return this.refuse(413, { _tag: "BodyTooLarge", limit: this.l.maxBodyBytes, received: this.total }, this.l.lingerMs);
+    }
+    this.chunks.push(chunk);
+  }
+
+  private end(): void {
+    if (this.done) return;
+    const only = this.chunks.length === 1 ? this.chunks[0] : undefined;
+    // One chunk (the usual delivery) is used as it is: the stream handed it over and keeps no use of it.
+    this.forward(only !== undefined && only.buffer instanceof ArrayBuffer ? (only as Uint8Array<ArrayBuffer>) : concat(this.chunks, this.total));
+  }
+
+  private close(): void {
+    try {
+      this.req.destroy?.();
+    } catch {
+      // Already closed.
+    }
+  }
+
+  /** Writes the answer, once. */
+  answer(status: number, headers?: readonly (readonly [string, string])[], body?: Uint8Array): void {
+    if (this.answered) return;
+    this.answered = true;
+    const res = this.res;
+    try {
+      if (res.headersSent) return void res.end();
+      res.statusCode = status;
+      if (headers !== undefined) for (const [k, v] of headers) res.setHeader(k, v);
+      res.end(body);
+    } catch {
+      this.close();
+    }
+  }
+
+  /**
+   * Refuses the request: stop reading (the socket is paused, so the client is held by TCP flow
+   * control), answer, and close the connection after `lingerFor` ms. Closing a socket with
+   * unread bytes resets it, so the pause gives the client time to read the answer first.
+   */
+  private refuse(status: number, problem: WebhookHandlerProblem, lingerFor: number): void {
+    if (this.done) return;
+    this.settle();
+    this.l.report(problem);
+    try {
+      this.req.removeAllListeners?.("data");
+      this.req.pause?.();
+    } catch {
+      // Nothing more to read.
+    }
+    this.answer(status);
+    if (lingerFor <= 0) return this.close();
+    const linger = setTimeout(() => this.close(), lingerFor) as unknown as { unref?: () => void };
+    linger.unref?.();
+  }
+
+  private settle(): void {
+    this.done = true;
+    this.chunks = [];
+    this.l.reading.delete(this);
+  }
+
+  private forward(body: Uint8Array<ArrayBuffer>): void {
+    if (this.done) return;
+    this.settle();
+    const core = this.l.core;
+    if (core !== undefined) return this.direct(core, body);
+    toRequest(this.req, body)
+      .then((request) => this.l.handler(request))
+      .then(async (response) => {
+        const bytes = new Uint8Array(await response.arrayBuffer());
+        const headers: [string, string][] = [];
+        response.headers.forEach((value, name) => void headers.push([name, value]));
+        this.answer(response.status, headers, bytes.byteLength === 0 ? undefined : bytes);
+      })
+      .catch((cause: unknown) => {
+        this.l.report({ _tag: "Unexpected", message: describeCause(cause, noSecrets) });
+        this.answer(500);
+      });
+  }
+
+  /**
+   * A handler made by `createWebhookHandler`: its core gets the raw bytes and answers with a
+   * status, with no Fetch `Request` or `Response` built in between (same checks, same order).
+   */
+  private direct(core: HandlerSettings, body: Uint8Array<ArrayBuffer>): void {
+    try {
+      const method = methodOf(this.req.method);
+      if (method === "GET") {
+        const { status, challenge } = core.handshake(queryOf(this.req.url));
+        return challenge === undefined ? this.answer(status) : this.answer(200, [["content-type", "text/plain"]], encoder.encode(challenge));
+      }
+      if (method !== "POST") return this.answer(405, [["allow", "GET, POST"]]);
+      core.deliver(body, headerOf(this.req.headers["x-hub-signature-256"]), (status) => this.answer(status));
+    } catch (cause) {
+      this.l.report({ _tag: "Unexpected", message: describeCause(cause, noSecrets) });
+      this.answer(500);
+    }
+  }
 }
 
 const encoder = new TextEncoder();
