@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { isRetryableAdvice, type Operation, type RetryAdviceKind } from "./catalog.js";
+import { isRetryableAdvice, type Operation, type RetryAdvice, type RetryAdviceKind } from "./catalog.js";
 import {
   adviceOf,
   buildVariant,
@@ -18,7 +18,7 @@ import { bytesToText, isDict, own, parseJson, type Dict } from "./internal/json.
 import { lookupCode } from "./internal/lookup.js";
 import { guard } from "./internal/guard.js";
 import { makeScrubber, redactDeep, redactField, snippetOf, type Scrubber } from "./internal/redact.js";
-import { jsonUnchanged, redactJson } from "./internal/redact-json.js";
+import { jsonUnchangedExact, plainKey, redactJson, visitJsonMembers } from "./internal/redact-json.js";
 import { computeRetryAt, getHeader, type Clock, type HeadersLike } from "./retry.js";
 
 /** What the decoder may know about where a body came from. */
@@ -131,36 +131,116 @@ function alreadyRedacted(...pairs: readonly (readonly [string | undefined, strin
   return [known, done];
 }
 
+/** The members of a Graph or webhook error object that decoding reads (each `undefined` when absent). */
+interface ErrorMembers {
+  message: unknown;
+  title: unknown;
+  code: unknown;
+  errorData: unknown;
+  subcode: unknown;
+  trace: unknown;
+  transient: unknown;
+  userTitle: unknown;
+  userMessage: unknown;
+  href: unknown;
+}
+
+/** The members of a caller's object, each read as an own property. */
+function ownMembers(obj: Dict): ErrorMembers {
+  return {
+    message: own(obj, "message"),
+    title: own(obj, "title"),
+    code: own(obj, "code"),
+    errorData: own(obj, "error_data"),
+    subcode: own(obj, "error_subcode"),
+    trace: own(obj, "fbtrace_id"),
+    transient: own(obj, "is_transient"),
+    userTitle: own(obj, "error_user_title"),
+    userMessage: own(obj, "error_user_msg"),
+    href: own(obj, "href"),
+  };
+}
+
+
+function emptyMembers(): ErrorMembers {
+  return { message: undefined, title: undefined, code: undefined, errorData: undefined, subcode: undefined, trace: undefined, transient: undefined, userTitle: undefined, userMessage: undefined, href: undefined };
+}
+
+/** The keys of {@link ErrorMembers}, as `takeMember` reads them. */
+const memberKeys = ["message", "title", "code", "error_data", "error_subcode", "fbtrace_id", "is_transient", "error_user_title", "error_user_msg", "href"];
+/** Whether every member key is plain (no credential name, no pattern): true, checked once here. */
+const memberKeysPlain = memberKeys.every(plainKey);
+
+/**
+ * Keeps one member of an object `JSON.parse` just made, if decoding reads it; `true` for a key
+ * of {@link memberKeys}, which are plain keys.
+ */
+function takeMember(m: ErrorMembers, key: string, value: unknown): boolean {
+  switch (key) {
+    case "message": m.message = value; break;
+    case "title": m.title = value; break;
+    case "code": m.code = value; break;
+    case "error_data": m.errorData = value; break;
+    case "error_subcode": m.subcode = value; break;
+    case "fbtrace_id": m.trace = value; break;
+    case "is_transient": m.transient = value; break;
+    case "error_user_title": m.userTitle = value; break;
+    case "error_user_msg": m.userMessage = value; break;
+    case "href": m.href = value; break;
+    default: return false;
+  }
+  return memberKeysPlain;
+}
+
+/** Advice without a retry time, one frozen value per kind (the value is the same every time). */
+const plainAdvice = new Map<RetryAdviceKind, RetryAdvice>();
+function adviceFor(kind: RetryAdviceKind, retryAt: Date | undefined): RetryAdvice {
+  if (retryAt !== undefined) return adviceOf(kind, retryAt);
+  let a = plainAdvice.get(kind);
+  if (a === undefined) {
+    a = Object.freeze(adviceOf(kind, undefined));
+    plainAdvice.set(kind, a);
+  }
+  return a;
+}
+
 /**
  * Decodes a Graph error object (`{code, message, error_data, …}`) or a webhook error object
  * (`{code, title, message, error_data, href}`).
  */
 function decodeErrorObject(obj: Dict, envelope: Dict | undefined, ctx: Ctx, fromJson: boolean): GraphError {
-  const rawMessage = str(own(obj, "message")) ?? str(own(obj, "title"));
-  let code = parseCode(own(obj, "code"));
+  // An object JSON.parse just made is read in one pass over its own keys (no getters there),
+  // which also tells, screened, whether redaction leaves it as it is. When it says "unsure" (a
+  // string to redact, or too many keys to visit), the members are read one by one: that path
+  // redacts and copies anyway.
+  const visited = fromJson ? emptyMembers() : undefined;
+  const screenedClean = visited !== undefined && visitJsonMembers(obj, visited, takeMember, ctx.scrub);
+  const m = screenedClean ? visited : ownMembers(obj);
+  const rawMessage = str(m.message) ?? str(m.title);
+  let code = parseCode(m.code);
   if (code === undefined && rawMessage !== undefined) {
-    const m = /^\s*\(#(\d{1,15})\)/.exec(rawMessage);
-    if (m?.[1] !== undefined) code = Number(m[1]);
+    const match = /^\s*\(#(\d{1,15})\)/.exec(rawMessage);
+    if (match?.[1] !== undefined) code = Number(match[1]);
   }
   if (code === undefined) return malformed("no-code", envelope ?? obj, ctx);
 
   const row = lookupCode(code, ctx.operation);
   const scrub = ctx.scrub;
   // Every string of a parsed object that redaction leaves as it is, is kept as it is, raw too.
-  const clean = fromJson && jsonUnchanged(obj, scrub);
-  const errorData = own(obj, "error_data");
+  const clean = fromJson && (screenedClean || jsonUnchangedExact(obj, scrub));
+  const errorData = m.errorData;
   const rawDetails = detailsOf(errorData);
   const directDetails = typeof errorData === "string" ? rawDetails === errorData : isDict(errorData) && rawDetails === own(errorData, "details");
   const details = rawDetails === undefined ? undefined : clean && directDetails ? rawDetails : redactField(rawDetails, scrub);
-  const subcode = parseCode(own(obj, "error_subcode"));
-  const ownTrace = str(own(obj, "fbtrace_id"));
-  const envelopeTrace = envelope === undefined ? undefined : str(own(envelope, "__fb_trace_id__"));
+  const subcode = parseCode(m.subcode);
+  const ownTrace = str(m.trace);
+  const envelopeTrace = envelope === undefined || ownTrace !== undefined ? undefined : str(own(envelope, "__fb_trace_id__"));
   const trace = ownTrace ?? envelopeTrace;
   const fbtraceId = trace === undefined ? undefined : clean && trace === ownTrace ? trace : redactField(trace, scrub);
-  const transient = own(obj, "is_transient");
-  const userTitle = str(own(obj, "error_user_title"));
-  const userMessage = str(own(obj, "error_user_msg"));
-  const href = str(own(obj, "href"));
+  const transient = m.transient;
+  const userTitle = str(m.userTitle);
+  const userMessage = str(m.userMessage);
+  const href = str(m.href);
   const headerMessage = rawMessage === undefined ? getHeader(ctx.headers, "www-authenticate") : undefined;
   const message = rawMessage === undefined ? headerMessage && redactField(headerMessage, scrub) : clean ? rawMessage : redactField(rawMessage, scrub);
   const retryDetails = row !== undefined && "retryTimeInDetails" in row ? details : undefined;
@@ -196,7 +276,7 @@ function decodeErrorObject(obj: Dict, envelope: Dict | undefined, ctx: Ctx, from
     isRetryableAdvice(kind) || isTransient === true,
     retryAt,
     raw,
-    adviceOf(kind, retryAt),
+    adviceFor(kind, retryAt),
     safeHref,
   );
 }
@@ -251,18 +331,26 @@ function withScrubber(context: DecodeContext | Ctx): Ctx {
 function decodeAny(body: unknown, context: Ctx): GraphError {
   const text = bytesToText(body);
   if (text !== undefined) {
-    const start = text.search(/\S/);
-    if (start === -1) return malformed("empty", body, context, text);
-    const first = text.charCodeAt(start);
+    // The first character of a body is almost always its first non-space one.
+    let first = text.charCodeAt(0);
+    if (first !== 0x7b && first !== 0x5b) {
+      const start = text.search(/\S/);
+      if (start === -1) return malformed("empty", body, context, text);
+      first = text.charCodeAt(start);
+    }
     // Sniff before parsing: only '{' or '[' can start a Graph error.
     if (first !== 0x7b && first !== 0x5b) return malformed("not-json", body, context, text);
     // A truncated body almost never ends with the closing bracket: classify it without paying
     // for a throwing JSON.parse.
     const last = text.charCodeAt(lastNonSpace(text));
     if (last !== (first === 0x7b ? 0x7d : 0x5d)) return malformed("invalid-json", body, context, text);
-    const parsed = parseJson(text);
-    if (!parsed.ok) return malformed("invalid-json", body, context, text);
-    return decodeParsed(parsed.value, context, text);
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return malformed("invalid-json", body, context, text);
+    }
+    return decodeParsed(value, context, text);
   }
   return decodeParsed(body, context, undefined);
 }

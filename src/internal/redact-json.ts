@@ -14,7 +14,7 @@ import {
   MAX_DEPTH,
   MAX_ITEMS,
   MAX_NODES,
-  quick,
+  mayTrigger,
   redact,
   REDACTED,
   setOwn,
@@ -54,6 +54,8 @@ function copyJson(value: unknown, depth: number, b: Budget): unknown {
   return out;
 }
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
 /** The `seen` of a JSON copy's budget: never read (parsed JSON has no cycles), never written. */
 const unused: Set<object> = new Set();
 
@@ -73,12 +75,20 @@ const MAX_KEY_FACTS = 4096;
 function keyFacts(key: string): number {
   const cached = key.length <= 64 ? keyFactCache.get(key) : undefined;
   if (cached !== undefined) return cached;
-  const facts = (isSecretKey(key) ? KEY_SECRET : 0) | (key.length > 128 || (quick.test(key) && triggered(key)) ? KEY_REWRITTEN : 0);
+  const facts = (isSecretKey(key) ? KEY_SECRET : 0) | (key.length > 128 || (mayTrigger(key) && triggered(key)) ? KEY_REWRITTEN : 0);
   if (key.length <= 64) {
     if (keyFactCache.size >= MAX_KEY_FACTS) keyFactCache.clear();
     keyFactCache.set(key, facts);
   }
   return facts;
+}
+
+/**
+ * Whether a key is one a redacted copy keeps as it is whatever the scrubber (no credential name,
+ * no pattern, at most 128 characters): for keys a decoder knows in advance.
+ */
+export function plainKey(key: string): boolean {
+  return keyFacts(key) === 0;
 }
 
 /** Whether one decoded string is certainly left as it is (the walk has checked bounds already). */
@@ -87,11 +97,11 @@ type StringCheck = (value: string, b: Budget) => boolean;
 /** The exact test: no exact secret form, and no pattern that would rewrite it (or, memoised, already redacted to itself). */
 const exactString: StringCheck = (value, b) => {
   const i = b.known === undefined ? -1 : b.known.indexOf(value);
-  return i >= 0 ? b.done?.[i] === value : !hasForm(value, b.scrub) && !(quick.test(value) && triggered(value));
+  return i >= 0 ? b.done?.[i] === value : !hasForm(value, b.scrub) && !(mayTrigger(value) && triggered(value));
 };
 
 /** The cheap necessary condition of the patterns: `true` means unchanged for sure, `false` means unsure. */
-const quickString: StringCheck = (value, b) => !quick.test(value) && !hasForm(value, b.scrub);
+const quickString: StringCheck = (value, b) => !mayTrigger(value) && !hasForm(value, b.scrub);
 
 /**
  * Whether {@link copyJson} would give back a value deeply equal to `value`: the same walk with the
@@ -112,10 +122,12 @@ function unchangedWalk(value: unknown, depth: number, b: Budget, check: StringCh
     for (let i = 0; i < items.length; i++) if (!unchangedWalk(items[i], depth + 1, b, check)) return false;
     return true;
   }
-  const keys = Object.keys(value);
-  if (keys.length > MAX_ITEMS) return false;
-  for (const key of keys) {
-    if (keyFacts(key) !== 0 || hasForm(key, b.scrub)) return false;
+  // `for…in` with an own-property test visits exactly the own keys of a parsed object, in the
+  // order of Object.keys, without building their array.
+  let n = 0;
+  for (const key in value) {
+    if (!hasOwn.call(value, key)) continue;
+    if (++n > MAX_ITEMS || keyFacts(key) !== 0 || hasForm(key, b.scrub)) return false;
     if (!unchangedWalk((value as Record<string, unknown>)[key], depth + 1, b, check)) return false;
   }
   return true;
@@ -130,6 +142,45 @@ export function jsonUnchanged(value: unknown, scrub?: Scrubber): boolean {
   try {
     if (unchangedWalk(value, 0, { nodes: MAX_NODES, chars: MAX_CHARS, scrub, seen: unused }, quickString)) return true;
     return unchangedWalk(value, 0, { nodes: MAX_NODES, chars: MAX_CHARS, scrub, seen: unused }, exactString);
+  } catch {
+    return false;
+  }
+}
+
+/** {@link jsonUnchanged} without its screened first walk: every string checked exactly. Never throws. */
+export function jsonUnchangedExact(value: unknown, scrub?: Scrubber): boolean {
+  try {
+    return unchangedWalk(value, 0, { nodes: MAX_NODES, chars: MAX_CHARS, scrub, seen: unused }, exactString);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * One pass over the own members of an object `JSON.parse` just made: `visit(into, key, value)`
+ * for each, in the order of `Object.keys`, and at the same time the screened walk of
+ * {@link jsonUnchanged}: `true` means {@link redactJson} certainly gives the object back as it
+ * is, `false` means unsure (then ask {@link jsonUnchangedExact}). Saves a decoder reading the
+ * members it knows a second pass over the object. `visit` returns `true` for a key it knows
+ * neither names a credential nor holds a pattern (checked once with {@link plainKey}), whose
+ * facts are then not looked up. `into` is complete only when the answer is `true`: past
+ * MAX_ITEMS keys the visit stops. Never throws (`false` if `visit` throws).
+ */
+export function visitJsonMembers<T>(obj: object, into: T, visit: (into: T, key: string, value: unknown) => boolean, scrub?: Scrubber): boolean {
+  try {
+    const b: Budget = { nodes: MAX_NODES - 1, chars: MAX_CHARS, scrub, seen: unused };
+    let clean = true;
+    let n = 0;
+    for (const key in obj) {
+      if (!hasOwn.call(obj, key)) continue;
+      // Past MAX_ITEMS keys the copy is cut, so the object is not kept as it is; a caller then
+      // reads what it needs otherwise (an object of 100k keys is not visited whole).
+      if (++n > MAX_ITEMS) return false;
+      const value = (obj as Record<string, unknown>)[key];
+      const plain = visit(into, key, value);
+      if (clean) clean = (plain || keyFacts(key) === 0) && !hasForm(key, scrub) && unchangedWalk(value, 1, b, quickString);
+    }
+    return clean;
   } catch {
     return false;
   }

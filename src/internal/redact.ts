@@ -13,6 +13,9 @@
  * for). Every function here is total and linear in its input: text longer than
  * {@link SCAN_LIMIT} is cut before any pattern runs, and the patterns have no nested quantifier.
  */
+import { applyEveryPattern, mayTrigger, REDACTED, triggered } from "./redact-patterns.js";
+
+export { applyEveryPattern, mayTrigger, patternSources, quick, REDACTED, triggered } from "./redact-patterns.js";
 
 /** Exact secrets a component knows, scrubbed from every string it returns, in any form. */
 export interface Scrubber {
@@ -28,9 +31,6 @@ export const FIELD_LIMIT = 8192;
 
 /** Text past this many characters is cut before the patterns run. */
 export const SCAN_LIMIT = 65_536;
-
-/** What replaces a secret. */
-export const REDACTED = "[redacted]";
 
 const MIN_SECRET = 4;
 
@@ -114,66 +114,6 @@ export function joinScrubbers(a: Scrubber | undefined, b: Scrubber | undefined):
   return { forms: [...new Set([...a.forms, ...b.forms])].sort((x, y) => y.length - x.length) };
 }
 
-// Each pattern is a literal prefix followed by single character-class runs: no nested or
-// adjacent overlapping quantifiers, so matching is linear in the (already bounded) text.
-const tokenChars = "[A-Za-z0-9._~+/=|:-]";
-// Whitespace before a value: real whitespace, an escaped one (`\t`, also doubly escaped inside a
-// JSON string held in a string), or a percent-encoded one.
-const gap = "(?:\\s|\\\\+[trn]|%20|%09)";
-// A quote, possibly escaped once or more.
-const quote = "\\\\*[\"']";
-const patterns: readonly (readonly [RegExp, string])[] = [
-  // Meta user, system-user and page tokens.
-  [/EAA[A-Za-z0-9]{8,}/g, `EAA${REDACTED}`],
-  // Authorization scheme values, quoted or not. No word boundary before the scheme: an escaped
-  // line break (`\nBearer`) would hide it.
-  [new RegExp(`(Bearer|OAuth)(${gap}+)(${quote})[^"'\\\\]*`, "gi"), `$1$2$3${REDACTED}`],
-  [new RegExp(`(Bearer|OAuth)(${gap}+)${tokenChars}{8,}`, "gi"), `$1$2${REDACTED}`],
-  [new RegExp(`(Token|Basic)(${gap}+)(${quote})[^"'\\\\]*`, "g"), `$1$2$3${REDACTED}`],
-  [new RegExp(`(Token|Basic)(${gap}+)${tokenChars}{8,}`, "g"), `$1$2${REDACTED}`],
-  // Credential parameters: key=value, key="value", key%3Dvalue, "key":"value" (with any escaping
-  // and whitespace around the colon), key:value.
-  [
-    new RegExp(
-      `((?:access|refresh|client|app|id|session|auth|bearer)?[_-]?(?:token|secret)|appsecret_proof|password|passwd|api[_-]?key)` +
-        `(\\s*=\\s*(?:${quote})?|%3[dD]|${quote}${gap}*:${gap}*(?:${quote})?|:(?=[^\\s]))([^\\s"'&,;\\\\]+)`,
-      "gi",
-    ),
-    `$1$2${REDACTED}`,
-  ],
-  // App access tokens: `<app id>|<app secret>` (the id is kept).
-  [/(\b\d{6,20}(?:\||%7[cC]))[A-Za-z0-9_-]{16,}/g, `$1${REDACTED}`],
-  // SDP ICE credentials, with or without a space after the colon.
-  [/(a=ice-(?:pwd|ufrag)[ \t]*:[ \t]*)[^\s"'\\]+/gi, `$1${REDACTED}`],
-];
-
-// A necessary condition of every pattern, cheap to test: each pattern's match contains one of
-// these (a scheme name is always followed by whitespace, a backslash or a percent sign).
-export const quick =
-  /EAA[A-Za-z0-9]{8}|(?:bearer|oauth|basic)[\s\\%]|token|secret|passw|api[_-]?key|\d{6}(?:\||%7c)|ice-(?:pwd|ufrag)/i;
-
-/**
- * The exact trigger set of the chain: one non-global regex per flag set, the alternation of the
- * sources of every pattern with those flags. A text neither matches cannot be changed by any
- * pattern (each `replace` leaves a text without a match as it is, so the next pattern sees the
- * same text), so skipping the chain then gives the same output. `quick` stays in front as a
- * cheaper necessary condition (every pattern's match contains one of its alternatives).
- */
-const triggers: readonly RegExp[] = (() => {
-  const byFlags = new Map<string, string[]>();
-  for (const [re] of patterns) {
-    const flags = re.flags.replace("g", "");
-    byFlags.set(flags, [...(byFlags.get(flags) ?? []), `(?:${re.source})`]);
-  }
-  return [...byFlags].map(([flags, sources]) => new RegExp(sources.join("|"), flags));
-})();
-
-/** Whether one of the patterns matches somewhere in the text. */
-export function triggered(text: string): boolean {
-  for (const t of triggers) if (t.test(text)) return true;
-  return false;
-}
-
 function scrubExact(text: string, scrub: Scrubber | undefined): string {
   if (scrub === undefined) return text;
   let out = text;
@@ -182,11 +122,10 @@ function scrubExact(text: string, scrub: Scrubber | undefined): string {
 }
 
 function applyPatterns(text: string): string {
-  if (!quick.test(text) || !triggered(text)) return text;
-  let out = text;
-  for (const [re, replacement] of patterns) out = out.replace(re, replacement);
-  return out;
+  if (!mayTrigger(text) || !triggered(text)) return text;
+  return applyEveryPattern(text);
 }
+
 
 /**
  * Redacts secrets from a string: first the exact secrets of `scrub` (in the whole text), then
