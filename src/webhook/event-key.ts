@@ -167,14 +167,15 @@ const encoder = new TextEncoder();
 /** Nesting the fast canonical form follows before it hands over to {@link canonicalJson}. */
 const FAST_DEPTH = 128;
 
-/** Quoted object keys: the keys of a delivery repeat from one item to the next. */
+/** Object keys quoted, with their colon: the keys of a delivery repeat from one item to the next. */
 const quotedKeys = new Map<string, string>();
 const MAX_QUOTED_KEYS = 4096;
 
+/** A key as it opens its member: `"key":`. */
 function quoted(key: string): string {
   const cached = quotedKeys.get(key);
   if (cached !== undefined) return cached;
-  const q = JSON.stringify(key);
+  const q = `${JSON.stringify(key)}:`;
   if (key.length <= 64) {
     if (quotedKeys.size >= MAX_QUOTED_KEYS) quotedKeys.clear();
     quotedKeys.set(key, q);
@@ -231,7 +232,7 @@ function writeParsed(v: unknown, depth: number, b: { nodes: number }): string | 
         const k = keys[i] as string;
         const item = writeParsed((v as Record<string, unknown>)[k], depth + 1, b);
         if (item === undefined || out.length > CANONICAL_LIMIT) return undefined;
-        out += `${i > 0 ? "," : ""}${quoted(k)}:${item}`;
+        out += i > 0 ? `,${quoted(k)}${item}` : quoted(k) + item;
       }
       return `${out}}`;
     }

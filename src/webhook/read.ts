@@ -67,9 +67,19 @@ export function text(v: unknown, scrub: Scrubber): string | undefined {
   return s === undefined ? undefined : redactField(s, scrub);
 }
 
+/** A non-empty string of ASCII digits only (the usual timestamp), checked without a regex. */
+function digitsOnly(v: string): boolean {
+  if (v.length === 0) return false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 /** Unix seconds, as a number or a numeric string. */
 export function seconds(v: unknown): Date | undefined {
-  const n = typeof v === "number" ? v : typeof v === "string" && v.length <= 32 && /^\s*\d+(\.\d+)?\s*$/.test(v) ? Number(v) : Number.NaN;
+  const n = typeof v === "number" ? v : typeof v === "string" && v.length <= 32 && (digitsOnly(v) || /^\s*\d+(\.\d+)?\s*$/.test(v)) ? Number(v) : Number.NaN;
   if (!Number.isFinite(n)) return undefined;
   const d = new Date(n * 1000);
   return Number.isNaN(d.getTime()) ? undefined : d;
