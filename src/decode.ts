@@ -38,9 +38,23 @@ export interface DecodeContext {
   readonly secrets?: readonly string[] | undefined;
 }
 
-/** A decode context with its scrubber built once. */
-interface Ctx extends DecodeContext {
+/**
+ * A decode context checked once, with its scrubber built once. A class, so that a caller's
+ * object that happens to have a `scrub` member is never taken for one.
+ */
+class Ctx implements DecodeContext {
+  readonly status: number | undefined;
+  readonly headers: HeadersLike | undefined;
+  readonly operation: Operation | undefined;
+  readonly clock: Clock | undefined;
   readonly scrub: Scrubber;
+  constructor(c: DecodeContext) {
+    this.status = typeof c.status === "number" && Number.isFinite(c.status) ? c.status : undefined;
+    this.headers = c.headers;
+    this.operation = typeof c.operation === "string" ? c.operation : undefined;
+    this.clock = typeof c.clock === "function" ? c.clock : undefined;
+    this.scrub = makeScrubber(Array.isArray(c.secrets) ? c.secrets : undefined);
+  }
 }
 
 
@@ -293,11 +307,17 @@ function decodeErrorObject(obj: Dict, envelope: Dict | undefined, ctx: Ctx, from
  * e._tag; // "CallPermissionNotFound"
  */
 export function decodeGraphError(body: unknown, context: DecodeContext = {}): GraphError {
-  return guard(
-    () => decodeAny(body, withScrubber(context)),
-    () => malformed("unreadable", undefined, context),
-    unreadableFallback,
-  );
+  // guard() written out: no closures to allocate on every call.
+  try {
+    return decodeAny(body, withScrubber(context));
+  } catch {
+    return unreadable(context);
+  }
+}
+
+/** The value for a body or context that threw while being read; never throws. */
+function unreadable(context: DecodeContext): GraphError {
+  return guard(() => malformed("unreadable", undefined, context), () => unreadableFallback, unreadableFallback);
 }
 
 /**
@@ -306,26 +326,19 @@ export function decodeGraphError(body: unknown, context: DecodeContext = {}): Gr
  * schema, then build exactly what wacall builds). Never throws.
  */
 export function classifyParsed(value: unknown, text: string, context: DecodeContext = {}): GraphError {
-  return guard(
-    () => decodeParsed(value, withScrubber(context), text),
-    () => malformed("unreadable", undefined, context),
-    unreadableFallback,
-  );
+  try {
+    return decodeParsed(value, withScrubber(context), text);
+  } catch {
+    return unreadable(context);
+  }
 }
 
 /** Returned only if building even the fallback failed (a context whose getters throw). */
 const unreadableFallback = malformedResponse("unreadable", "", { message: malformedMessages.unreadable });
 
 function withScrubber(context: DecodeContext | Ctx): Ctx {
-  if ("scrub" in context) return context;
-  const c: DecodeContext = isDict(context) ? context : {};
-  return {
-    status: typeof c.status === "number" && Number.isFinite(c.status) ? c.status : undefined,
-    headers: c.headers,
-    operation: typeof c.operation === "string" ? c.operation : undefined,
-    clock: typeof c.clock === "function" ? c.clock : undefined,
-    scrub: makeScrubber(Array.isArray(c.secrets) ? c.secrets : undefined),
-  };
+  if (context instanceof Ctx) return context;
+  return new Ctx(isDict(context) ? context : {});
 }
 
 function decodeAny(body: unknown, context: Ctx): GraphError {

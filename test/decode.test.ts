@@ -245,3 +245,13 @@ describe("webhook error href", () => {
     expect(decodeGraphError({ code: 138021, message: "x" })).not.toHaveProperty("href");
   });
 });
+
+describe("the decode context", () => {
+  it("is always read from its own fields: a `scrub` member of the caller's object does not replace the told secrets", () => {
+    const secret = "pl41n-s3cret-value-42";
+    const context = { status: 400, secrets: [secret], scrub: { forms: [] } };
+    for (const body of [`{"error":{"code":100,"message":"The value ${secret} was not accepted"}}`, `<html>The value ${secret} was not accepted</html>`]) {
+      expect(JSON.stringify(decodeGraphError(body, context))).not.toContain(secret);
+    }
+  });
+});

@@ -91,26 +91,25 @@ export function plainKey(key: string): boolean {
   return keyFacts(key) === 0;
 }
 
-/** Whether one decoded string is certainly left as it is (the walk has checked bounds already). */
-type StringCheck = (value: string, b: Budget) => boolean;
-
-/** The exact test: no exact secret form, and no pattern that would rewrite it (or, memoised, already redacted to itself). */
-const exactString: StringCheck = (value, b) => {
+/** The exact test of one decoded string: no exact secret form, and no pattern that would rewrite it (or, memoised, already redacted to itself). */
+function exactString(value: string, b: Budget): boolean {
   const i = b.known === undefined ? -1 : b.known.indexOf(value);
   return i >= 0 ? b.done?.[i] === value : !hasForm(value, b.scrub) && !(mayTrigger(value) && triggered(value));
-};
+}
 
-/** The cheap necessary condition of the patterns: `true` means unchanged for sure, `false` means unsure. */
-const quickString: StringCheck = (value, b) => !mayTrigger(value) && !hasForm(value, b.scrub);
+/** The screened test: `true` means unchanged for sure, `false` means unsure. */
+function screenedString(value: string, b: Budget): boolean {
+  return !mayTrigger(value) && !hasForm(value, b.scrub);
+}
 
 /**
  * Whether {@link copyJson} would give back a value deeply equal to `value`: the same walk with the
- * same budget, each decoded key checked and each string checked by `check` (nothing cut, no
+ * same budget, each decoded key checked and each string checked exactly or screened (nothing cut, no
  * credential key), nothing allocated.
  */
-function unchangedWalk(value: unknown, depth: number, b: Budget, check: StringCheck): boolean {
+function unchangedWalk(value: unknown, depth: number, b: Budget, exact: boolean): boolean {
   if (typeof value === "string") {
-    if (b.chars <= 0 || value.length > FIELD_LIMIT || !check(value, b)) return false;
+    if (b.chars <= 0 || value.length > FIELD_LIMIT || !(exact ? exactString(value, b) : screenedString(value, b))) return false;
     b.chars -= value.length;
     return true;
   }
@@ -119,7 +118,7 @@ function unchangedWalk(value: unknown, depth: number, b: Budget, check: StringCh
   if (Array.isArray(value)) {
     const items = value as unknown[];
     if (items.length > MAX_ITEMS) return false;
-    for (let i = 0; i < items.length; i++) if (!unchangedWalk(items[i], depth + 1, b, check)) return false;
+    for (let i = 0; i < items.length; i++) if (!unchangedWalk(items[i], depth + 1, b, exact)) return false;
     return true;
   }
   // `for…in` with an own-property test visits exactly the own keys of a parsed object, in the
@@ -128,7 +127,7 @@ function unchangedWalk(value: unknown, depth: number, b: Budget, check: StringCh
   for (const key in value) {
     if (!hasOwn.call(value, key)) continue;
     if (++n > MAX_ITEMS || keyFacts(key) !== 0 || hasForm(key, b.scrub)) return false;
-    if (!unchangedWalk((value as Record<string, unknown>)[key], depth + 1, b, check)) return false;
+    if (!unchangedWalk((value as Record<string, unknown>)[key], depth + 1, b, exact)) return false;
   }
   return true;
 }
@@ -140,8 +139,8 @@ function unchangedWalk(value: unknown, depth: number, b: Budget, check: StringCh
  */
 export function jsonUnchanged(value: unknown, scrub?: Scrubber): boolean {
   try {
-    if (unchangedWalk(value, 0, { nodes: MAX_NODES, chars: MAX_CHARS, scrub, seen: unused }, quickString)) return true;
-    return unchangedWalk(value, 0, { nodes: MAX_NODES, chars: MAX_CHARS, scrub, seen: unused }, exactString);
+    if (unchangedWalk(value, 0, { nodes: MAX_NODES, chars: MAX_CHARS, scrub, seen: unused }, false)) return true;
+    return unchangedWalk(value, 0, { nodes: MAX_NODES, chars: MAX_CHARS, scrub, seen: unused }, true);
   } catch {
     return false;
   }
@@ -150,7 +149,7 @@ export function jsonUnchanged(value: unknown, scrub?: Scrubber): boolean {
 /** {@link jsonUnchanged} without its screened first walk: every string checked exactly. Never throws. */
 export function jsonUnchangedExact(value: unknown, scrub?: Scrubber): boolean {
   try {
-    return unchangedWalk(value, 0, { nodes: MAX_NODES, chars: MAX_CHARS, scrub, seen: unused }, exactString);
+    return unchangedWalk(value, 0, { nodes: MAX_NODES, chars: MAX_CHARS, scrub, seen: unused }, true);
   } catch {
     return false;
   }
@@ -178,7 +177,7 @@ export function visitJsonMembers<T>(obj: object, into: T, visit: (into: T, key: 
       if (++n > MAX_ITEMS) return false;
       const value = (obj as Record<string, unknown>)[key];
       const plain = visit(into, key, value);
-      if (clean) clean = (plain || keyFacts(key) === 0) && !hasForm(key, scrub) && unchangedWalk(value, 1, b, quickString);
+      if (clean) clean = (plain || keyFacts(key) === 0) && !hasForm(key, scrub) && unchangedWalk(value, 1, b, false);
     }
     return clean;
   } catch {
@@ -196,7 +195,7 @@ export function visitJsonMembers<T>(obj: object, into: T, visit: (into: T, key: 
 export function redactJson(value: unknown, scrub?: Scrubber, known?: readonly string[], done?: readonly string[]): unknown {
   try {
     const memo = known !== undefined && done !== undefined && known.length === done.length ? { known, done } : {};
-    if (unchangedWalk(value, 0, { nodes: MAX_NODES, chars: MAX_CHARS, scrub, seen: unused, ...memo }, exactString)) return value;
+    if (unchangedWalk(value, 0, { nodes: MAX_NODES, chars: MAX_CHARS, scrub, seen: unused, ...memo }, true)) return value;
     return copyJson(value, 0, { nodes: MAX_NODES, chars: MAX_CHARS, scrub, seen: unused, ...memo });
   } catch {
     return "[unreadable]";
