@@ -1,13 +1,13 @@
 /**
- * The load generator of `bench/webhook.bench.ts`, run in a worker thread so it has its own event
- * loop (and the second core) while the servers run on the main thread. Raw keep-alive sockets on
+ * The load generator of `bench/webhook.bench.ts`, run in a child process so it has its own event
+ * loop (and the second core) while the servers run in the parent, whose CPU time then counts the
+ * servers' work alone. Raw keep-alive sockets on
  * loopback: each connection writes one prebuilt request, waits for the whole answer, writes the
  * next. Bodies are built and signed before the clock starts, each one unique (its own call id),
  * so de-duplication never short-circuits a delivery.
  */
 import { createHmac } from "node:crypto";
 import net from "node:net";
-import { parentPort } from "node:worker_threads";
 
 /** A measurement asked for by the main thread. */
 export interface LoadJob {
@@ -118,6 +118,7 @@ async function run(job: LoadJob): Promise<LoadResult> {
   return { completed: counts.done, ok: counts.ok, seconds, p50Ms: at(0.5), p99Ms: at(0.99), timedOut: counts.done < job.requests };
 }
 
-parentPort?.on("message", (job: LoadJob) => {
-  void run(job).then((result) => parentPort?.postMessage(result));
+// Forked by the bench: jobs and results go over the IPC channel.
+process.on("message", (job: LoadJob) => {
+  void run(job).then((result) => process.send?.(result));
 });
