@@ -7,6 +7,8 @@ import { isDeepStrictEqual } from "node:util";
 import { do_not_optimize, measure } from "mitata";
 import { decodeGraphError } from "../src/index.js";
 import { jsonBodies, nonJsonBodies } from "./corpus.js";
+import { mayTrigger } from "../src/internal/redact.js";
+import { lookupCode } from "../src/internal/lookup.js";
 import { decodeWithValibot, decodeWithZod, validateWithValibot, validateWithZod } from "./schema-decoders.js";
 
 type Case = { name: string; fn: () => void; per: number };
@@ -25,9 +27,58 @@ for (const [body, ctx] of [...jsonBodies.map((b) => [b, ok] as const), ...nonJso
 }
 console.log(`check: the zod and valibot versions give values deep-equal to wacall's on all ${jsonBodies.length + nonJsonBodies.length} bodies`);
 
+/**
+ * References for where the time goes, not decoders: the screen in front of the redaction patterns
+ * run on every string of the parsed body (the least a decoder that redacts every decoded string
+ * does on top of JSON.parse), and the members read and a value built with no redaction at all
+ * (unsafe: the floor of the value wacall builds).
+ */
+function screenEveryString(v: unknown): boolean {
+  if (typeof v === "string") return mayTrigger(v);
+  if (typeof v !== "object" || v === null) return false;
+  for (const key in v) if (screenEveryString((v as Record<string, unknown>)[key])) return true;
+  return false;
+}
+const frozenNever = Object.freeze({ kind: "never" });
+function unsafeBuild(text: string): unknown {
+  const e = (JSON.parse(text) as { error: Record<string, unknown> }).error;
+  // Members read in one for...in pass: lookups by name are slower on objects of varying shapes.
+  let message, code, data, subcode, trace, transient, userTitle, userMessage;
+  for (const k in e) {
+    switch (k) {
+      case "message": message = e[k]; break;
+      case "code": code = e[k]; break;
+      case "error_data": data = e[k]; break;
+      case "error_subcode": subcode = e[k]; break;
+      case "fbtrace_id": trace = e[k]; break;
+      case "is_transient": transient = e[k]; break;
+      case "error_user_title": userTitle = e[k]; break;
+      case "error_user_msg": userMessage = e[k]; break;
+    }
+  }
+  const c = Number(code);
+  const row = lookupCode(c, undefined);
+  const out: Record<string, unknown> = { _tag: row?.tag ?? "UnknownGraphError", category: row?.category ?? "unknown", code: c };
+  out["message"] = message;
+  const details = typeof data === "object" && data !== null ? (data as Record<string, unknown>)["details"] : data;
+  if (details !== undefined) out["details"] = details;
+  if (subcode !== undefined) out["subcode"] = subcode;
+  if (trace !== undefined) out["fbtraceId"] = trace;
+  out["httpStatus"] = 400;
+  if (transient !== undefined) out["isTransient"] = transient;
+  if (userTitle !== undefined) out["userTitle"] = userTitle;
+  if (userMessage !== undefined) out["userMessage"] = userMessage;
+  out["retryable"] = false;
+  out["advice"] = frozenNever;
+  out["raw"] = e;
+  return out;
+}
+
 const json: Case[] = [
   { name: "JSON.parse alone (floor)", per: jsonBodies.length, fn: () => { for (const b of jsonBodies) do_not_optimize(JSON.parse(b)); } },
   { name: "wacall decodeGraphError", per: jsonBodies.length, fn: () => { for (const b of jsonBodies) do_not_optimize(decodeGraphError(b, ok)); } },
+  { name: "ref: JSON.parse + screen of every string", per: jsonBodies.length, fn: () => { for (const b of jsonBodies) do_not_optimize(screenEveryString(JSON.parse(b))); } },
+  { name: "ref: JSON.parse + value built, no redaction", per: jsonBodies.length, fn: () => { for (const b of jsonBodies) do_not_optimize(unsafeBuild(b)); } },
   { name: "zod 4: validation only", per: jsonBodies.length, fn: () => { for (const b of jsonBodies) do_not_optimize(validateWithZod(b)); } },
   { name: "valibot: validation only", per: jsonBodies.length, fn: () => { for (const b of jsonBodies) do_not_optimize(validateWithValibot(b)); } },
   { name: "zod 4: validation + same classification", per: jsonBodies.length, fn: () => { for (const b of jsonBodies) do_not_optimize(decodeWithZod(b, ok)); } },
@@ -80,10 +131,11 @@ console.log(`node ${process.version}, ${os.cpus()[0]?.model ?? "unknown cpu"} ($
 const j = await section(`JSON error envelopes (${jsonBodies.length} bodies, ns per body)`, json);
 const n = await section(`Non-JSON bodies: HTML, proxy text, truncated JSON (${nonJsonBodies.length} bodies, ns per body)`, nonJson);
 
-const [, wacall, zodOnly, valibotOnly, zod, valibot] = j as [number, number, number, number, number, number];
+const [, wacall, screenRef, buildRef, zodOnly, valibotOnly, zod, valibot] = j as [number, number, number, number, number, number, number, number];
 const [, wacallBad] = n as [number, number];
 console.log("\nTargets (median ratios)");
 console.log(`  wacall / JSON.parse on envelopes:             ${wacall.toFixed(2)}x (target <= 1.3x)`);
+console.log(`  references / JSON.parse: screen of every string ${screenRef.toFixed(2)}x, value built without redaction ${buildRef.toFixed(2)}x`);
 console.log(`  validation only / JSON.parse: zod ${zodOnly.toFixed(2)}x, valibot ${valibotOnly.toFixed(2)}x`);
 console.log(`  validation + same classification / wacall:   zod ${(zod / wacall).toFixed(2)}x, valibot ${(valibot / wacall).toFixed(2)}x`);
 console.log(`  wacall on non-JSON / throwing JSON.parse:     ${wacallBad.toFixed(2)}x (smaller is better)`);
