@@ -18,21 +18,31 @@ const MARKERS = new Set([DATE, SESSION, ESCAPED]);
 
 /** Nesting deeper than this is cut (events are shallow; `raw` is already bounded to depth 8). */
 const MAX_DEPTH = 32;
+/**
+ * The most values one encoding visits. A decoded event holds a few hundred; a value past this
+ * (a graph of shared references, whose paths grow exponentially with depth) is not an event, and
+ * encoding it gives `undefined` instead of exhausting memory.
+ */
+const MAX_NODES = 100_000;
+
+/** Thrown inside the guarded encoder only, when the budget runs out; never escapes it. */
+const overBudget: unique symbol = Symbol("over budget");
 
 function isSession(v: object): v is { sdpType: "offer" | "answer"; sdp: string } {
   const s = v as { sdpType?: unknown; sdp?: unknown; toJSON?: unknown };
   return (s.sdpType === "offer" || s.sdpType === "answer") && typeof s.sdp === "string" && typeof s.toJSON === "function" && !Object.keys(v).includes("sdp");
 }
 
-function encodeValue(v: unknown, depth: number): unknown {
+function encodeValue(v: unknown, depth: number, budget: { nodes: number }): unknown {
+  if (--budget.nodes < 0) throw overBudget;
   if (typeof v !== "object" || v === null) return typeof v === "number" && !Number.isFinite(v) ? null : typeof v === "bigint" || typeof v === "function" || typeof v === "symbol" ? undefined : v;
   if (depth > MAX_DEPTH) return null;
   if (v instanceof Date) return { [DATE]: v.getTime() };
-  if (Array.isArray(v)) return v.map((x) => encodeValue(x, depth + 1) ?? null);
+  if (Array.isArray(v)) return v.map((x) => encodeValue(x, depth + 1, budget) ?? null);
   if (isSession(v)) return { [SESSION]: [v.sdpType, v.sdp] };
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(v)) {
-    const x = encodeValue((v as Record<string, unknown>)[k], depth + 1);
+    const x = encodeValue((v as Record<string, unknown>)[k], depth + 1, budget);
     if (x !== undefined) out[k] = x;
   }
   const keys = Object.keys(out);
@@ -70,7 +80,7 @@ function decodeValue(v: unknown, depth: number): unknown {
 
 /** Text of a value, or `undefined` when it cannot be read (a getter or Proxy threw). */
 function encode(v: unknown): string | undefined {
-  return guard(() => JSON.stringify(encodeValue(v, 0)), () => undefined);
+  return guard(() => JSON.stringify(encodeValue(v, 0, { nodes: MAX_NODES })), () => undefined);
 }
 
 function decodeTagged(text: unknown): Record<string, unknown> | undefined {

@@ -16,3 +16,13 @@ describe("memoryCallStateStore", () => {
     expect((await store.get("wacid.M3"))._unsafeUnwrap()?._tag).toBe("Ringing");
   });
 });
+
+describe("the event and state codec under hostile input", () => {
+  it("gives undefined, in bounded time and memory, for a graph of shared references", async () => {
+    const { encodeCallEvent, encodeCallState } = await import("../../src/calls/codec.js");
+    let node: Record<string, unknown> = { _tag: "CallConnect" };
+    for (let i = 0; i < 40; i++) node = { _tag: "CallConnect", a: node, b: node, c: node };
+    expect(encodeCallEvent(node as never)).toBeUndefined();
+    expect(encodeCallState(node as never)).toBeUndefined();
+  });
+});
