@@ -1,7 +1,7 @@
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { createCallingClient, sdpOffer, type ClientHooks } from "wacall/client";
 import { startFakeCallingApi } from "wacall/testing";
-import { tracingHooks } from "../src/otel/index.js";
+import { tracingHooks } from "wacall/otel";
 
 /**
  * Trace calls with OpenTelemetry: a span per call, a child span per HTTP attempt. In an app, the

@@ -75,10 +75,12 @@ export {
   createCallEventSource,
   type CallEventSource,
   type CallEventSourceOptions,
+  type EventBus,
   type EventCursor,
   type EventFollower,
   type EventMatch,
   type EventSourceStats,
+  type EventSubscription,
   type EventWaitAborted,
   type EventWaitError,
   type EventWaitTimeout,
@@ -97,3 +99,7 @@ export {
   type PlaceCallInput,
   type PlaceCallOptions,
 } from "../calls/pipelines.js";
+export { memoryCallStateStore, type CallStateStore, type MemoryCallStateOptions } from "../calls/store.js";
+export { decodeCallEvent, decodeCallState, encodeCallEvent, encodeCallState } from "../calls/codec.js";
+export type { StoreName, StoreUnavailable } from "../calls/store-error.js";
+export * from "../limits/index.js";

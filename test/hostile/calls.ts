@@ -8,6 +8,8 @@ import { err, errAsync, ok } from "neverthrow";
 import * as core from "wacall";
 import * as client from "wacall/client";
 import * as webhook from "wacall/webhook";
+import * as otel from "wacall/otel";
+import * as redisModule from "wacall/redis";
 import type { CallEvent, CallConnect, NodeRequestLike, NodeResponseLike, WebhookHandlerOptions } from "wacall/webhook";
 import type { CallingClient, CallingClientOptions, OutcomeUnknown, SdpAnswer } from "wacall/client";
 import { answering, type Hostile } from "./harness.js";
@@ -55,7 +57,7 @@ function hostileOptions(h: Hostile): CallingClientOptions {
     retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5, deadlineMs: 1_500 },
     timeoutMs: 1_000,
   };
-  const fields = ["accessToken", "phoneNumberId", "baseUrl", "apiVersion", "fetch", "timeoutMs", "retry", "clock", "random", "maxResponseBytes"];
+  const fields = ["accessToken", "phoneNumberId", "baseUrl", "apiVersion", "fetch", "timeoutMs", "retry", "clock", "random", "maxResponseBytes", "hooks"];
   const field = fields[h.pick % (fields.length + 1)];
   if (field === undefined) return hv(h.value);
   const replacement = field === "clock" ? h.clock : field === "fetch" && h.pick % 2 === 0 ? () => h.value : h.value;
@@ -293,11 +295,82 @@ export const clientCalls: Record<keyof typeof client, Call> = {
       client.answerCall(quietClient(h.secret), hv(h.value), connectEvent(), client.sdpAnswer("v=0"), hv(h.other)),
     ]);
   },
+  defaultCallLimits: "value",
+  memoryCallStateStore: async (h) => {
+    const s = client.memoryCallStateStore(hv(h.value));
+    return [await s.apply(hv(h.other)), await s.apply(connectEvent()), await s.get(hv(h.value))];
+  },
+  encodeCallEvent: (h) => client.encodeCallEvent(hv(h.value)),
+  decodeCallEvent: (h) => client.decodeCallEvent(hv(h.value)),
+  encodeCallState: (h) => client.encodeCallState(hv(h.value)),
+  decodeCallState: (h) => client.decodeCallState(hv(h.value)),
+  memoryLimitGovernor: async (h) => {
+    const g = client.memoryLimitGovernor(hv(h.value));
+    return [
+      await g.reserve(hv(h.other)),
+      await g.reserve({ kind: "connect", user: "15551234567" }),
+      await g.settle(hv(h.value), hv(h.other)),
+      await g.release(hv(h.value)),
+      await g.observe(hv(h.other)),
+      await g.usage(hv(h.value)),
+    ];
+  },
+  governed: async (h) => [
+    await callEveryMethod(client.governed(quietClient(h.secret), client.memoryLimitGovernor(), hv(h.value)), h),
+    await callEveryMethod(client.governed(hv(h.value), hv(h.other)), h),
+  ],
 };
 
-/** The three modules, each with its namespace and its table. */
+/** `wacall/otel` */
+export const otelCalls: Record<keyof typeof otel, Call> = {
+  tracingDefaults: "value",
+  tracingHooks: (h) =>
+    client
+      .createCallingClient({
+        accessToken: h.secret,
+        phoneNumberId: "1234567890",
+        fetch: answering(401, envelope),
+        retry: { maxAttempts: 1, deadlineMs: 2_000 },
+        timeoutMs: 1_000,
+        hooks: otel.tracingHooks(hv(h.value)),
+      })
+      .getCallingSettings(),
+};
+
+/** A Redis that refuses every connection. */
+const downRedis = { sendCommand: () => Promise.reject(new Error("connect ECONNREFUSED 127.0.0.1:6379")) };
+
+/** `wacall/redis`: a hostile client or options, and a Redis that is down. */
+export const redisCalls: Record<keyof typeof redisModule, Call> = {
+  DEFAULT_COMMAND_TIMEOUT_MS: "value",
+  redisDedupeStore: async (h) => {
+    const s = redisModule.redisDedupeStore(hv(h.value), hv(h.other));
+    const t = redisModule.redisDedupeStore(downRedis, { commandTimeoutMs: 50 });
+    // `isHandled` rejects by contract when the store is down: the rejection is a value here.
+    return [await s.claim(hv(h.other)), await t.check(hv(h.value)), await s.release(hv(h.value)), await Promise.resolve().then(() => t.isHandled("k")).then(() => "resolved", (e: unknown) => e)];
+  },
+  redisCallStateStore: async (h) => {
+    const s = redisModule.redisCallStateStore(hv(h.value), { commandTimeoutMs: 50 });
+    return [await s.apply(hv(h.other)), await s.apply(connectEvent()), await s.get(hv(h.value))];
+  },
+  redisEventBus: async (h) => {
+    const bus = redisModule.redisEventBus(hv(h.value), hv(h.other));
+    const sub = bus.subscribe(() => undefined);
+    const r = await bus.publish(connectEvent());
+    await sub.close();
+    return r;
+  },
+  redisLimitGovernor: async (h) => {
+    const g = redisModule.redisLimitGovernor(downRedis, hv(h.value));
+    return [await g.reserve(hv(h.other)), await g.settle(hv(h.value), hv(h.other)), await g.observe(connectEvent()), await g.usage(hv(h.value))];
+  },
+};
+
+/** The modules, each with its namespace and its table. */
 export const modules = [
   { name: "wacall", namespace: core as Record<string, unknown>, calls: coreCalls as Record<string, Call> },
   { name: "wacall/webhook", namespace: webhook as Record<string, unknown>, calls: webhookCalls as Record<string, Call> },
   { name: "wacall/client", namespace: client as Record<string, unknown>, calls: clientCalls as Record<string, Call> },
+  { name: "wacall/otel", namespace: otel as Record<string, unknown>, calls: otelCalls as Record<string, Call> },
+  { name: "wacall/redis", namespace: redisModule as Record<string, unknown>, calls: redisCalls as Record<string, Call> },
 ] as const;
