@@ -51,7 +51,7 @@ export type DevStartError = { readonly _tag: "PortInUse"; readonly port: number 
 
 /** Most timeline entries kept (the page shows the newest). */
 const TIMELINE_LIMIT = 500;
-/** Most requests the fake keeps in its record while the console runs. */
+/** Most requests (and webhook deliveries) the fake keeps in its record while the console runs. */
 const REQUEST_LIMIT = 1000;
 /** Largest action body read from the page. */
 const ACTION_LIMIT = 128 * 1024;
@@ -109,7 +109,10 @@ export async function startDevConsole(options: DevConsoleOptions): Promise<Resul
         if (core.requests.length > REQUEST_LIMIT) core.requests.splice(0, core.requests.length - REQUEST_LIMIT);
         add(timeline.request(x));
       },
-      onWebhook: (a) => add(timeline.webhook(a)),
+      onWebhook: (a) => {
+        if (core.outbox.sent.length > REQUEST_LIMIT) core.outbox.sent.splice(0, core.outbox.sent.length - REQUEST_LIMIT);
+        add(timeline.webhook(a));
+      },
     },
     { redeliverAfterMs: options.redeliverAfterMs ?? [1000, 5000, 15000, 60000] },
   );
