@@ -18,8 +18,12 @@ export interface StoreUnavailable {
   readonly store: StoreName;
   /** The store operation, e.g. `claim`, `append`, `acquireCall`. */
   readonly operation: string;
-  /** `timeout` (no reply in time), `connection` (the client refused or lost the connection), `reply` (an unreadable reply). */
-  readonly reason: "timeout" | "connection" | "reply";
+  /**
+   * `timeout` (no reply in time), `connection` (the client refused or lost the connection),
+   * `reply` (an unreadable reply), `invalid` (what was given cannot be stored, e.g. a key that is
+   * not a string; nothing was sent).
+   */
+  readonly reason: "timeout" | "connection" | "reply" | "invalid";
   /** What the client said, bounded (no credentials: Redis errors carry none, URLs are not included). */
   readonly message: string;
   readonly retryable: true;

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { err, ok, okAsync, ResultAsync, type Result } from "neverthrow";
-import type { StoreUnavailable } from "../calls/store-error.js";
+import { err, errAsync, ok, okAsync, ResultAsync, type Result } from "neverthrow";
+import { storeUnavailable, type StoreUnavailable } from "../calls/store-error.js";
 import { guard } from "../internal/guard.js";
 import type { DedupeStore } from "../webhook/dedupe.js";
 import { optionOf, positiveOption } from "../webhook/options.js";
@@ -83,13 +83,18 @@ export function redisDedupeStore(redis: RedisCommands, options: RedisDedupeOptio
     claims.set(key, token);
     if (claims.size > 10_000) claims.delete(claims.keys().next().value as string);
   };
-  const keyOf = (key: unknown) => `${prefix}${typeof key === "string" ? key.slice(0, 1024) : ""}`;
+  /** The event key as given (a string of 1 to 1024 characters), or `undefined` for anything else. */
+  const keyText = (key: unknown): string | undefined => (typeof key === "string" && key !== "" && key.length <= 1024 ? key : undefined);
+  const keyOf = (key: string) => `${prefix}${key}`;
+  const invalid = (operation: string) => errAsync<never, StoreUnavailable>(storeUnavailable("dedupe", operation, "invalid", "The key is not a string of 1 to 1024 characters"));
 
-  const claim = (key: string): ResultAsync<ClaimOutcome, StoreUnavailable> => {
+  const claim = (given: string): ResultAsync<ClaimOutcome, StoreUnavailable> => {
+    const key = keyText(given);
+    if (key === undefined) return invalid("claim");
     const token = newToken();
     return command(redis, ["SET", keyOf(key), token, "NX", "PX", String(leaseMs)], "dedupe", "claim", timeoutMs).andThen((set) => {
       if (set === "OK") {
-        remember(String(key), token);
+        remember(key, token);
         return ok<ClaimOutcome, StoreUnavailable>("claimed");
       }
       return command(redis, ["GET", keyOf(key)], "dedupe", "claim", timeoutMs).map((v): ClaimOutcome => (v === HANDLED ? "handled" : "busy"));
@@ -112,14 +117,18 @@ export function redisDedupeStore(redis: RedisCommands, options: RedisDedupeOptio
     return new ResultAsync(run());
   };
 
-  const complete = (key: string) => {
-    claims.delete(String(key));
+  const complete = (given: string): ResultAsync<void, StoreUnavailable> => {
+    const key = keyText(given);
+    if (key === undefined) return invalid("complete");
+    claims.delete(key);
     return command(redis, ["SET", keyOf(key), HANDLED, "PX", String(ttlMs)], "dedupe", "complete", timeoutMs).map(() => undefined);
   };
-  const release = (key: string) => {
-    const token = claims.get(String(key));
+  const release = (given: string): ResultAsync<void, StoreUnavailable> => {
+    const key = keyText(given);
+    if (key === undefined) return invalid("release");
+    const token = claims.get(key);
     if (token === undefined) return okAsync<void, StoreUnavailable>(undefined);
-    claims.delete(String(key));
+    claims.delete(key);
     return script(redis, RELEASE, [keyOf(key)], [token], "dedupe", "release", timeoutMs).map(() => undefined);
   };
   const orReject = <T>(r: ResultAsync<T, StoreUnavailable>): Promise<T> => Promise.resolve(r).then((x) => (x.isOk() ? x.value : Promise.reject(x.error)));
