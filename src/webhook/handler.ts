@@ -37,10 +37,33 @@ export type WebhookHandlerProblem =
   | { readonly _tag: "BodyTooLarge"; readonly limit: number; readonly received: number }
   /** The body did not arrive within the read timeout of the node adapter (answered 408). */
   | { readonly _tag: "BodyTimeout"; readonly timeoutMs: number; readonly received: number }
-  /** The body could not be read (the client went away, or a body parser consumed it; answered 400). */
-  | { readonly _tag: "BodyUnreadable"; readonly message: string }
+  /**
+   * The body could not be read (answered 400): `consumed` when a body parser or the framework
+   * read it before the handler (the message says what to change), `aborted` when the client went
+   * away before the end, `failed` when the stream broke or gave something other than bytes.
+   */
+  | { readonly _tag: "BodyUnreadable"; readonly reason: BodyUnreadableReason; readonly message: string }
   /** Anything else (answered 500, so Meta redelivers). */
   | { readonly _tag: "Unexpected"; readonly message: string };
+
+/** Why a body could not be read (see {@link WebhookHandlerProblem}). */
+export type BodyUnreadableReason = "consumed" | "aborted" | "failed";
+
+/**
+ * What the handler needs of a host's execution context: Cloudflare Workers' `ExecutionContext`
+ * (the third argument of `fetch(request, env, ctx)`), Hono's `c.executionCtx`, or any object
+ * whose `waitUntil` keeps the host alive until a promise settles.
+ */
+export interface WaitUntilContext {
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+/**
+ * A webhook endpoint on the Fetch API. Runtimes that pass an execution context as the third
+ * argument (Cloudflare Workers: `export default { fetch: handler }`) get background `onEvent`
+ * work kept alive through `ctx.waitUntil`.
+ */
+export type WebhookHandler = (request: Request, env?: unknown, ctx?: WaitUntilContext) => Promise<Response>;
 
 /** Options of {@link createWebhookHandler}. */
 export interface WebhookHandlerOptions {
@@ -62,10 +85,20 @@ export interface WebhookHandlerOptions {
    * Answer only after `onEvent` settled for every event, with 500 when one failed so Meta
    * redelivers (events already handled are skipped then). For runtimes that stop work once the
    * response is sent. By default the answer (200) is sent at once and handlers run after it; a
-   * failure then reaches `onError` with the event.
+   * failure then reaches `onError` with the event. On a runtime that stops work once the response
+   * is sent (Cloudflare Workers), that work is kept alive with the request's `ctx.waitUntil`
+   * (pass `ctx` as the handler's third argument, which Workers does for `export default { fetch:
+   * handler }`) or the `waitUntil` option; with neither, set `awaitHandlers: true` there.
    * @default false
    */
   readonly awaitHandlers?: boolean;
+  /**
+   * Keeps the host alive until background `onEvent` work settles (when `awaitHandlers` is false),
+   * for hosts that offer it as a function (e.g. `waitUntil` of `@vercel/functions`). The
+   * request's own execution context, when one is passed to the handler, is used first. The
+   * promise given never rejects.
+   */
+  readonly waitUntil?: (promise: Promise<unknown>) => void;
   /**
    * The largest body read, in bytes: a longer one is answered 413 as soon as it passes the limit
    * (also when `Content-Length` announces it), before anything is buffered or verified. Meta
@@ -91,6 +124,10 @@ export interface HandlerSettings {
 }
 
 const settings = new WeakMap<object, HandlerSettings>();
+
+/** What a Fetch request whose body was read before the handler is told to change. */
+const CONSUMED_FETCH =
+  "The request body was already read before the webhook handler got it (request.bodyUsed is true): the signature can only be checked over the raw bytes. Give the handler the request unread: in Hono, route it with (c) => handler(c.req.raw) and call no c.req.json(), c.req.text(), c.req.parseBody() or body validator on that route before it.";
 
 /** One decoder for every delivery (UTF-8, replacement characters for invalid bytes, a leading BOM dropped). */
 const utf8 = new TextDecoder();
@@ -132,7 +169,7 @@ export function describeCause(cause: unknown, scrub: Scrubber): string {
  * const handler = createWebhookHandler({ appSecret, verifyToken, onEvent: (e) => console.log(e._tag) });
  * export default { fetch: handler }; // Bun, Deno, Cloudflare Workers; or app.all("/webhook", (c) => handler(c.req.raw)) in Hono
  */
-export function createWebhookHandler(options: WebhookHandlerOptions): (request: Request) => Promise<Response> {
+export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHandler {
   // Each option is read once, in the guarded boundary: a hostile options object gives defaults.
   const appSecretOption = optionOf(options, "appSecret");
   const appSecret: string | readonly string[] = typeof appSecretOption === "string" ? appSecretOption : guard(() => (Array.isArray(appSecretOption) ? [...(appSecretOption as unknown[])].filter((s): s is string => typeof s === "string") : []), () => []);
@@ -142,6 +179,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
   const onErrorOption = optionOf(options, "onError");
   const dedupeOption = optionOf(options, "dedupe");
   const awaitHandlers = optionOf(options, "awaitHandlers") === true;
+  const waitUntilOption = optionOf(options, "waitUntil");
   const secrets = [...(typeof appSecret === "string" ? [appSecret] : appSecret), verifyToken].filter((s) => s !== "");
   const scrub = makeScrubber(secrets);
   const maxBodyBytes = byteLimit(optionOf(options, "maxBodyBytes"));
@@ -180,15 +218,37 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
   }
 
   /** The POST path from the raw bytes on; calls `answer` once with the status. */
-  function deliver(bytes: Uint8Array<ArrayBuffer>, signatureHeader: string | undefined | null, answer: (status: number) => void): void {
+  /**
+   * Hands background work to the request's execution context, else to the `waitUntil` option.
+   * Never throws: a context whose `waitUntil` cannot be read or called is reported, and the work
+   * goes on without it.
+   */
+  function keepAlive(work: Promise<unknown>, ctx: unknown): void {
+    if (ctx !== undefined && ctx !== null) {
+      try {
+        const waitUntil = (ctx as Partial<WaitUntilContext>).waitUntil;
+        if (typeof waitUntil === "function") return void waitUntil.call(ctx, work);
+      } catch (cause) {
+        report({ _tag: "Unexpected", message: `The execution context's waitUntil failed: ${describeCause(cause, scrub)}` });
+      }
+    }
+    if (typeof waitUntilOption !== "function") return;
+    try {
+      (waitUntilOption as (promise: Promise<unknown>) => unknown)(work);
+    } catch (cause) {
+      report({ _tag: "Unexpected", message: `The waitUntil option failed: ${describeCause(cause, scrub)}` });
+    }
+  }
+
+  function deliver(bytes: Uint8Array<ArrayBuffer>, signatureHeader: string | undefined | null, answer: (status: number) => void, ctx?: unknown): void {
     if (bytes.byteLength > maxBodyBytes) {
       report({ _tag: "BodyTooLarge", limit: maxBodyBytes, received: bytes.byteLength });
       return answer(413);
     }
     const verified = verifyOwnedBytes(bytes, signatureHeader, secretList);
-    if (!(verified instanceof Promise)) return afterVerify(bytes, verified, answer);
+    if (!(verified instanceof Promise)) return afterVerify(bytes, verified, answer, ctx);
     verified.then(
-      (v) => afterVerify(bytes, v, answer),
+      (v) => afterVerify(bytes, v, answer, ctx),
       (cause: unknown) => {
         unexpected(cause);
         answer(500);
@@ -196,7 +256,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
     );
   }
 
-  function afterVerify(bytes: Uint8Array<ArrayBuffer>, verified: Result<void, SignatureError>, answer: (status: number) => void): void {
+  function afterVerify(bytes: Uint8Array<ArrayBuffer>, verified: Result<void, SignatureError>, answer: (status: number) => void, ctx: unknown): void {
     if (verified.isErr()) {
       report({ _tag: "Signature", error: verified.error });
       const e = verified.error._tag;
@@ -224,20 +284,25 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
         return false;
       });
       if (awaitHandlers) void settled.then((ok) => answer(ok ? 200 : 500));
+      else keepAlive(settled, ctx);
       return;
     }
     if (awaitHandlers) answer(work ? 200 : 500);
   }
 
   /** `deliver` with the status as a promise, and a throw (which `deliver` never lets out) as a 500. */
-  function deliverAsync(bytes: Uint8Array<ArrayBuffer>, signatureHeader: string | undefined | null): Promise<number> {
-    return new Promise<number>((resolve) => deliver(bytes, signatureHeader, resolve)).catch((cause: unknown) => {
+  function deliverAsync(bytes: Uint8Array<ArrayBuffer>, signatureHeader: string | undefined | null, ctx: unknown): Promise<number> {
+    return new Promise<number>((resolve) => deliver(bytes, signatureHeader, resolve, ctx)).catch((cause: unknown) => {
       unexpected(cause);
       return 500;
     });
   }
 
-  async function post(request: Request): Promise<Response> {
+  async function post(request: Request, ctx: unknown): Promise<Response> {
+    if (request.bodyUsed) {
+      report({ _tag: "BodyUnreadable", reason: "consumed", message: CONSUMED_FETCH });
+      return empty(400);
+    }
     const declared = declaredLength(request.headers.get("content-length"));
     if (declared !== undefined && declared > maxBodyBytes) {
       report({ _tag: "BodyTooLarge", limit: maxBodyBytes, received: 0 });
@@ -250,10 +315,10 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
       return empty(413);
     }
     if (body._tag === "Failed") {
-      report({ _tag: "BodyUnreadable", message: describeCause(body.cause, scrub) });
+      report({ _tag: "BodyUnreadable", reason: "failed", message: describeCause(body.cause, scrub) });
       return empty(400);
     }
-    return empty(await deliverAsync(body.bytes, request.headers.get("x-hub-signature-256")));
+    return empty(await deliverAsync(body.bytes, request.headers.get("x-hub-signature-256"), ctx));
   }
 
   function handshake(query: string): { readonly status: number; readonly challenge?: string } {
@@ -263,18 +328,18 @@ export function createWebhookHandler(options: WebhookHandlerOptions): (request: 
     );
   }
 
-  async function handle(request: Request): Promise<Response> {
+  async function handle(request: Request, ctx: unknown): Promise<Response> {
     const method = request.method;
     if (method === "GET") {
       const answer = handshake(new URL(request.url).search);
       return answer.challenge === undefined ? empty(answer.status) : new Response(answer.challenge, { status: 200, headers: { "content-type": "text/plain" } });
     }
     if (method !== "POST") return empty(405, { allow: "GET, POST" });
-    return post(request);
+    return post(request, ctx);
   }
 
-  const handler = (request: Request): Promise<Response> =>
-    new Promise<Response>((resolve) => resolve(handle(request))).catch((cause: unknown) => {
+  const handler: WebhookHandler = (request, _env, ctx) =>
+    new Promise<Response>((resolve) => resolve(handle(request, ctx))).catch((cause: unknown) => {
       unexpected(cause);
       return empty(500);
     });

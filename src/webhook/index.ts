@@ -45,7 +45,14 @@ export {
 } from "./dedupe.js";
 export { eventCatalog, type EventCatalogRow } from "./event-catalog.js";
 export { eventKey } from "./event-key.js";
-export { createWebhookHandler, type WebhookHandlerOptions, type WebhookHandlerProblem } from "./handler.js";
+export {
+  createWebhookHandler,
+  type BodyUnreadableReason,
+  type WaitUntilContext,
+  type WebhookHandler,
+  type WebhookHandlerOptions,
+  type WebhookHandlerProblem,
+} from "./handler.js";
 export { toNodeListener, webhookServerOptions, type NodeListenerOptions, type NodeRequestLike, type NodeResponseLike } from "./node.js";
 export {
   parseSignatureHeader,

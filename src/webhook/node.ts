@@ -1,7 +1,7 @@
 /**
  * A `node:http` adapter for the Fetch-API webhook handler (also fits Express: mount it before any
- * body parser, or with `express.raw({ type: "*\/*" })`, so the raw bytes reach the signature
- * check). It loads no `node:` module and its types are structural, so using `wacall/webhook`
+ * body parser, or after `express.raw({ type: "application/json" })`, so the raw bytes reach the
+ * signature check). It loads no `node:` module and its types are structural, so using `wacall/webhook`
  * needs no Node type definitions.
  *
  * @module
@@ -158,19 +158,20 @@ class Exchange {
       }
       if (parsed !== undefined && req.readableEnded !== false) {
         const kind = parsed === null ? "null" : Array.isArray(parsed) ? "an array" : `a ${typeof parsed}`;
-        const message = `A body parser already read the body (req.body is ${kind}): the signature can only be checked over the raw bytes. Mount the webhook route before any body parser, or use express.raw({ type: "*/*" }).`;
-        return this.refuse(400, { _tag: "BodyUnreadable", message }, 0);
+        return this.refuse(400, { _tag: "BodyUnreadable", reason: "consumed", message: consumedMessage(`a body parser already read it (req.body is ${kind})`) }, 0);
       }
       const method = req.method ?? "GET";
       if (method === "GET" || method === "HEAD") return this.forward(new Uint8Array(0));
+      // Read to its end by something else, with nothing left in req.body: no data or end will come.
+      if (req.readableEnded === true) return this.refuse(400, { _tag: "BodyUnreadable", reason: "consumed", message: consumedMessage("the request stream was already read to its end") }, 0);
       const declared = declaredLength(typeof req.headers["content-length"] === "string" ? req.headers["content-length"] : undefined);
       if (declared !== undefined && declared > l.maxBodyBytes) return this.refuse(413, { _tag: "BodyTooLarge", limit: l.maxBodyBytes, received: 0 }, l.lingerMs);
       this.watch();
       req.on("data", (chunk: Uint8Array) => this.data(chunk));
       req.on("end", () => this.end());
-      req.on("error", (cause) => this.refuse(400, { _tag: "BodyUnreadable", message: describeCause(cause, noSecrets) }, 0));
+      req.on("error", (cause) => this.refuse(400, { _tag: "BodyUnreadable", reason: "failed", message: describeCause(cause, noSecrets) }, 0));
       req.on("close", () => {
-        if (!this.done) this.refuse(400, { _tag: "BodyUnreadable", message: "The client closed the connection before the body was complete" }, 0);
+        if (!this.done) this.refuse(400, { _tag: "BodyUnreadable", reason: "aborted", message: "The client closed the connection before the body was complete" }, 0);
       });
     } catch (cause) {
       this.refuse(500, { _tag: "Unexpected", message: describeCause(cause, noSecrets) }, 0);
@@ -209,7 +210,7 @@ class Exchange {
     } catch {
       // Read as not bytes below.
     }
-    if (size < 0) return this.refuse(400, { _tag: "BodyUnreadable", message: "The request stream gave something other than bytes" }, 0);
+    if (size < 0) return this.refuse(400, { _tag: "BodyUnreadable", reason: "failed", message: "The request stream gave something other than bytes" }, 0);
     this.total += size;
     if (this.total > this.l.maxBodyBytes) {
       this.chunks.length = 0;
@@ -320,6 +321,11 @@ class Exchange {
 }
 
 const encoder = new TextEncoder();
+
+/** What to change when something read the body before the adapter. */
+function consumedMessage(what: string): string {
+  return `The webhook body could not be read: ${what}, and the signature can only be checked over the raw bytes. In Express, give this route the raw body before any express.json(): app.post("/webhook", express.raw({ type: "application/json" }), toNodeListener(handler)), or mount it before the body parsers.`;
+}
 
 /** The method as a Fetch `Request` would hold it (standard methods upper-cased). */
 function methodOf(method: unknown): string {

@@ -156,6 +156,6 @@ describe("toNodeListener under hostile clients (real node:http on 127.0.0.1)", (
     const body = JSON.stringify(delivery([connectChange({ callId: "wacid.P", from: "1", to: "2", direction: "USER_INITIATED", timestamp: Date.UTC(2026, 0, 1) })]));
     const res = await fetch(`http://127.0.0.1:${port}/webhook`, { method: "POST", body, headers: { "x-hub-signature-256": await signBody(body, SECRET) } });
     expect(res.status).toBe(400);
-    expect(problems).toEqual([{ _tag: "BodyUnreadable", message: expect.stringContaining("body parser") }]);
+    expect(problems).toEqual([{ _tag: "BodyUnreadable", reason: "consumed", message: expect.stringContaining("body parser") }]);
   });
 });
