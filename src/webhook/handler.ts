@@ -165,9 +165,15 @@ export function describeCause(cause: unknown, scrub: Scrubber): string {
  * as handled only after `onEvent` succeeded (redeliveries of handled events are dropped by the
  * dedupe store). Every event and every report has the app secrets and verify token scrubbed.
  *
+ * The handler takes `(request, env, ctx)` as Cloudflare Workers calls it: `onEvent` work still
+ * running after the answer is handed to `ctx.waitUntil` (or to the `waitUntil` option). The
+ * request must reach it unread (the signature is over the raw bytes): a body a framework read
+ * first is answered 400 and reported as `BodyUnreadable` with reason `consumed`.
+ *
  * @example
  * const handler = createWebhookHandler({ appSecret, verifyToken, onEvent: (e) => console.log(e._tag) });
- * export default { fetch: handler }; // Bun, Deno, Cloudflare Workers; or app.all("/webhook", (c) => handler(c.req.raw)) in Hono
+ * export default { fetch: handler }; // Bun, Deno, Cloudflare Workers (ctx.waitUntil keeps onEvent work alive)
+ * app.all("/webhook", (c) => handler(c.req.raw, c.env, c.executionCtx)); // Hono on Workers (see examples/webhook-hono.ts elsewhere)
  */
 export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHandler {
   // Each option is read once, in the guarded boundary: a hostile options object gives defaults.
