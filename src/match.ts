@@ -131,16 +131,16 @@ export function matchCategory(error: Categorized, handlers: object): unknown {
   return dispatch(handlers, typeof category === "string" ? category : undefined, error);
 }
 
-const callingTags = new Set<string>([
-  ...catalog.filter((r) => r.family === "calling").map((r) => r.tag),
-  "UnknownCallingError",
-]);
-const graphTags = new Set<string>([
-  ...catalog.map((r) => r.tag),
-  "UnknownCallingError",
-  "UnknownGraphError",
-  "MalformedResponse",
-]);
+let tagSets: { readonly calling: ReadonlySet<string>; readonly graph: ReadonlySet<string> } | undefined;
+
+/** The known tags, built on first use: module-level work would keep the catalog in every bundle that imports matchError. */
+function knownTags(): { readonly calling: ReadonlySet<string>; readonly graph: ReadonlySet<string> } {
+  tagSets ??= {
+    calling: new Set<string>([...catalog.filter((r) => r.family === "calling").map((r) => r.tag), "UnknownCallingError"]),
+    graph: new Set<string>([...catalog.map((r) => r.tag), "UnknownCallingError", "UnknownGraphError", "MalformedResponse"]),
+  };
+  return tagSets;
+}
 
 function tagOf(value: unknown): string | undefined {
   const tag = read(value, "_tag");
@@ -156,7 +156,7 @@ function tagOf(value: unknown): string | undefined {
  */
 export function isGraphError(value: unknown): value is GraphError {
   const tag = tagOf(value);
-  return tag !== undefined && graphTags.has(tag);
+  return tag !== undefined && knownTags().graph.has(tag);
 }
 
 /**
@@ -167,7 +167,7 @@ export function isGraphError(value: unknown): value is GraphError {
  */
 export function isCallingError(value: unknown): value is CallingError {
   const tag = tagOf(value);
-  return tag !== undefined && callingTags.has(tag);
+  return tag !== undefined && knownTags().calling.has(tag);
 }
 
 /**
