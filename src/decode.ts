@@ -175,12 +175,12 @@ function ownMembers(obj: Dict): ErrorMembers {
   };
 }
 
-
+/** Members not seen yet, for {@link takeMember} to fill. */
 function emptyMembers(): ErrorMembers {
   return { message: undefined, title: undefined, code: undefined, errorData: undefined, subcode: undefined, trace: undefined, transient: undefined, userTitle: undefined, userMessage: undefined, href: undefined };
 }
 
-/** The keys of {@link ErrorMembers}, as `takeMember` reads them. */
+/** The keys `takeMember` reads (keep both in step: a test decodes every key both ways). */
 const memberKeys = ["message", "title", "code", "error_data", "error_subcode", "fbtrace_id", "is_transient", "error_user_title", "error_user_msg", "href"];
 /** Whether every member key is plain (no credential name, no pattern): true, checked once here. */
 const memberKeysPlain = memberKeys.every(plainKey);
