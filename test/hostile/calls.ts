@@ -118,7 +118,7 @@ const answered = (ended: Promise<number>, ms = 500) => Promise.race([ended, new 
 
 function webhookOptions(h: Hostile): WebhookHandlerOptions {
   const base: Record<string, unknown> = { appSecret: h.secret, verifyToken: "verify-me", onEvent: () => undefined };
-  const fields = ["appSecret", "verifyToken", "onEvent", "onError", "dedupe", "awaitHandlers", "maxBodyBytes"];
+  const fields = ["appSecret", "verifyToken", "onEvent", "onError", "dedupe", "awaitHandlers", "maxBodyBytes", "waitUntil"];
   const field = fields[h.pick % (fields.length + 1)];
   return field === undefined ? hv(h.value) : as({ ...base, [field]: h.value });
 }
@@ -209,9 +209,13 @@ export const webhookCalls: Record<keyof typeof webhook, Call> = {
   },
   createWebhookHandler: async (h) => {
     const hostileOptions = webhook.createWebhookHandler(webhookOptions(h));
-    const hostileRequest = webhook.createWebhookHandler({ appSecret: h.secret, verifyToken: "verify-me", onEvent: () => undefined });
-    const statuses = [(await hostileOptions(requestFrom(h.other))).status, (await hostileRequest(hv(h.value))).status];
-    return statuses;
+    const hostileRequest = webhook.createWebhookHandler({ appSecret: h.secret, verifyToken: "verify-me", onEvent: async () => undefined });
+    // The third argument is a Workers execution context: a hostile one never breaks the answer.
+    return [
+      (await hostileOptions(requestFrom(h.other))).status,
+      (await hostileRequest(hv(h.value))).status,
+      (await hostileRequest(requestFrom(h.other), hv(h.other), hv(h.value))).status,
+    ];
   },
   toNodeListener: async (h) => {
     const handler = webhook.createWebhookHandler({ appSecret: h.secret, verifyToken: "verify-me", onEvent: () => undefined });
