@@ -48,6 +48,13 @@ describe("webhook handler on workerd: work after the response", () => {
     expect(counts.finished, "workerd now keeps work after the response alive: the README's Workers advice can say so").toBeLessThan(4);
   }, 20_000);
 
+  it("the execution context passed on: the answer goes out first, ctx.waitUntil keeps all 4 alive", async () => {
+    const answer = await deliver("ctx", "bg-ctx");
+    expect(answer.status).toBe(200);
+    expect(answer.finishedAtAnswer).toBeLessThan(4);
+    expect(await settle("bg-ctx", 4)).toEqual({ started: 4, finished: 4 });
+  }, 20_000);
+
   it("awaitHandlers: true: the answer waits for every event, all 4 finish", async () => {
     const answer = await deliver("await", "bg-await");
     expect(answer).toEqual({ status: 200, finishedAtAnswer: 4 });
