@@ -193,17 +193,10 @@ function invoke<I extends HookCallInfo>(hooks: readonly ReadHooks[], name: HookN
 let lastSeq = 0;
 
 /** What the client knows of an attempt when it ends (the rest of the info comes from the call). */
-export interface AttemptFacts {
-  readonly attempt: number;
-  readonly ok: boolean;
-  readonly httpStatus?: number;
-  readonly errorTag?: ClientErrorTag;
-  readonly errorCategory?: ClientErrorCategory;
-  readonly errorCode?: number;
-  readonly networkErrorCode?: string;
-  readonly durationMs: number;
-  readonly retryDelayMs?: number;
-}
+export type AttemptFacts = Pick<
+  AttemptEndInfo,
+  "attempt" | "ok" | "httpStatus" | "errorTag" | "errorCategory" | "errorCode" | "networkErrorCode" | "durationMs" | "retryDelayMs"
+>;
 
 /** Where every attempt of a client goes, and how (fixed per client). */
 export interface Target {
