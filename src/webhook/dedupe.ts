@@ -10,7 +10,9 @@ import { optionOf, positiveOption } from "./options.js";
  * Remembers which events were handled. The handler asks {@link DedupeStore.isHandled} before
  * calling `onEvent`, and calls {@link DedupeStore.markHandled} only after `onEvent` succeeded: an
  * event whose handler failed (or whose process died mid-way) is handled again on redelivery.
- * Delivery is therefore at least once: make `onEvent` idempotent.
+ * Delivery is therefore at least once: make `onEvent` idempotent. A store that claims a key in
+ * `isHandled` (so that concurrent deliveries of one event run it once) also implements
+ * {@link DedupeStore.release}, which the handler calls when `onEvent` failed.
  *
  * A shared store fits in two commands, e.g. with Redis:
  * `isHandled: async (k) => (await redis.exists(k)) === 1`, `markHandled: (k) => redis.set(k, "1", { EX: 7 * 86_400 })`.
@@ -20,6 +22,15 @@ export interface DedupeStore {
   isHandled(key: string): boolean | Promise<boolean>;
   /** Records the key as handled; called once `onEvent` succeeded for its event. */
   markHandled(key: string): void | Promise<void>;
+  /**
+   * The handler of this key failed (`onEvent` threw or rejected): forget any claim on it, so that
+   * a redelivery runs it at once. Optional; called at most once per failed event, after the
+   * failure was reported. A throw, a rejection, or a value (or promise of one) that is a
+   * Result-like `Err` (`isErr()` true, e.g. a neverthrow `ResultAsync`) is reported to `onError`
+   * as `DedupeFailed` and changes nothing else; a member that is present but not a function is
+   * reported the same way. With `awaitHandlers`, the 500 is answered once it settled.
+   */
+  release?(key: string): unknown;
 }
 
 /**

@@ -30,7 +30,15 @@ function ledgerOf(store: object): Ledger {
   }
   if (modern) {
     const s = store as DedupeStore;
-    return { isHandled: (key) => s.isHandled(key), succeeded: (key) => s.markHandled(key), failed: () => undefined };
+    return {
+      isHandled: (key) => s.isHandled(key),
+      succeeded: (key) => s.markHandled(key),
+      // An optional member: absent means nothing to release; present but not a function fails (and is reported).
+      failed: (key) => {
+        const release: unknown = s.release;
+        return release === undefined ? undefined : (release as (key: string) => unknown).call(s, key);
+      },
+    };
   }
   const legacy = store as LegacyDedupeStore;
   return {
@@ -47,6 +55,22 @@ function ledgerOf(store: object): Ledger {
 /** Whether a value returned by application code must be awaited (a promise or any other object, which may be a thenable). */
 function isAsync(v: unknown): v is object {
   return (typeof v === "object" && v !== null) || typeof v === "function";
+}
+
+/**
+ * The cause carried by a Result-like `Err` (`{ isErr(): true, error }`, e.g. a neverthrow
+ * `Result`, which a `ResultAsync` resolves to), or `undefined` for any other value. Never throws:
+ * a value whose members cannot be read or called is not such an `Err`.
+ */
+function errCause(v: unknown): { readonly cause: unknown } | undefined {
+  if (!isAsync(v)) return undefined;
+  try {
+    const isErr = (v as { isErr?: unknown }).isErr;
+    if (typeof isErr !== "function" || isErr.call(v) !== true) return undefined;
+    return { cause: "error" in v ? (v as { error: unknown }).error : v };
+  } catch {
+    return undefined;
+  }
 }
 
 /** A promise of what application code returned; adopts thenables without reading anything synchronously. Never throws. */
@@ -82,7 +106,15 @@ export function makeDispatch(store: object | undefined, onEvent: unknown, report
     if (ledger === undefined || key === undefined) return false;
     try {
       const r = ledger.failed(key);
-      if (isAsync(r)) return settle(r).then(() => false as const, (c: unknown) => dedupeFailed(event, c, false as const));
+      if (isAsync(r)) {
+        return settle(r).then(
+          (v) => {
+            const e = errCause(v);
+            return e === undefined ? (false as const) : dedupeFailed(event, e.cause, false as const);
+          },
+          (c: unknown) => dedupeFailed(event, c, false as const),
+        );
+      }
     } catch (c) {
       report({ _tag: "DedupeFailed", event, cause: c });
     }

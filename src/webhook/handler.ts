@@ -29,9 +29,12 @@ export type WebhookHandlerProblem =
   | { readonly _tag: "Signature"; readonly error: SignatureError }
   /** The authentic delivery, or one of its items (`MalformedItem`, with its JSON path), could not be decoded. */
   | { readonly _tag: "Decode"; readonly error: WebhookDecodeError | WebhookItemProblem }
-  /** `onEvent` threw or rejected: the event is not recorded as handled, so a redelivery runs it again. */
+  /**
+   * `onEvent` threw or rejected: the event is not recorded as handled, and the store's `release`
+   * (when it has one) drops its claim, so a redelivery runs it again.
+   */
   | { readonly _tag: "HandlerFailed"; readonly event: CallEvent; readonly cause: unknown }
-  /** The dedupe store failed: the event was handled anyway (at least once) or not recorded. */
+  /** The dedupe store failed: the event was handled anyway (at least once), not recorded, or its claim not released. */
   | { readonly _tag: "DedupeFailed"; readonly event?: CallEvent; readonly cause: unknown }
   /** The body passed `maxBodyBytes` (answered 413); reading stopped at `received` bytes. */
   | { readonly _tag: "BodyTooLarge"; readonly limit: number; readonly received: number }
