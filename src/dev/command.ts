@@ -7,7 +7,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { makeScrubber, redact } from "../internal/redact.js";
-import { startDevConsole } from "./server.js";
+import { shownWebhookUrl, startDevConsole } from "./server.js";
 
 /** What `wacall dev` reads and writes. */
 export interface DevIo {
@@ -77,12 +77,6 @@ function parse(args: readonly string[], env: Readonly<Record<string, string | un
   };
 }
 
-/** The webhook URL as printed: without credentials or query (either could hold a secret). */
-function shownUrl(webhook: string): string {
-  const url = new URL(webhook);
-  return `${url.protocol}//${url.host}${url.pathname}${url.search === "" ? "" : "?…"}`;
-}
-
 /** Meta's subscription handshake against the app's endpoint: whether it echoes the challenge. */
 async function verify(webhook: string, token: string): Promise<string> {
   const challenge = randomBytes(9).toString("hex");
@@ -145,7 +139,7 @@ export async function runDev(args: readonly string[], io: DevIo): Promise<number
       `  Client baseUrl:   ${dev.url}`,
       `  Access token:     ${dev.accessToken}`,
       `  Phone number id:  ${dev.phoneNumberId}`,
-      `  Webhooks to:      ${shownUrl(parsed.webhook)} (signed with the app secret given)`,
+      `  Webhooks to:      ${shownWebhookUrl(parsed.webhook)} (signed with the app secret given)`,
       `  Webhook check:    ${verification}`,
       "",
       "Ctrl-C stops it.",

@@ -17,7 +17,7 @@ import { applyAction, catalogCodes, parseAction, terminateFailures, transportFau
 import { pageHtml } from "./page.js";
 import { pageScript } from "./script.js";
 import { snapshotOf } from "./snapshot.js";
-import { redact } from "../internal/redact.js";
+import { redactDeep } from "../internal/redact.js";
 import { createTimelineBuilder, type TimelineEntry } from "./timeline.js";
 
 /** Options of {@link startDevConsole}. */
@@ -57,6 +57,22 @@ const REQUEST_LIMIT = 1000;
 const ACTION_LIMIT = 128 * 1024;
 /** Most pages listening at once. */
 const CLIENT_LIMIT = 32;
+/**
+ * Longest the page waits for an action: an action that sends a webhook waits for the app's
+ * answer, and an app that never answers must not leave the page's request open forever (the
+ * attempt still shows on the timeline when it ends).
+ */
+const ACTION_WAIT_MS = 3_000;
+
+/**
+ * The webhook URL as shown (printed, or sent to the page): without credentials or query, either of
+ * which could hold a secret (`http://user:pass@host/x?token=…`).
+ */
+export function shownWebhookUrl(webhook: string): string {
+  if (!URL.canParse(webhook)) return "(not a URL)";
+  const url = new URL(webhook);
+  return `${url.protocol}//${url.host}${url.pathname}${url.search === "" ? "" : "?…"}`;
+}
 
 /**
  * Starts the fake Calling API and its console on `127.0.0.1`.
@@ -78,7 +94,11 @@ export async function startDevConsole(options: DevConsoleOptions): Promise<Resul
     const frame = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
     for (const c of clients) c.write(frame);
   };
-  const snapshot = () => snapshotOf(core, users, pendingRequests, Date.now());
+  const snapshot = () => {
+    const s = snapshotOf(core, users, pendingRequests, Date.now());
+    // The app writes the settings (any keys, SIP passwords among them): shown redacted.
+    return { ...s, settings: redactDeep(s.settings, timeline.scrub) };
+  };
   const stateChanged = () => {
     if (stateTimer !== undefined) return;
     stateTimer = setTimeout(() => {
@@ -150,7 +170,7 @@ export async function startDevConsole(options: DevConsoleOptions): Promise<Resul
       res.writeHead(200, { ...headers, "content-type": "text/event-stream", connection: "keep-alive" });
       clients.add(res);
       res.on("close", () => clients.delete(res));
-      res.write(`event: hello\ndata: ${JSON.stringify({ accessToken, phoneNumberId: core.api.phoneNumberId, terminateFailures, transportFaults, catalogCodes, webhookUrl: redact(options.webhook.url, timeline.scrub) })}\n\n`);
+      res.write(`event: hello\ndata: ${JSON.stringify({ accessToken, phoneNumberId: core.api.phoneNumberId, terminateFailures, transportFaults, catalogCodes, webhookUrl: shownWebhookUrl(options.webhook.url) })}\n\n`);
       res.write(`event: state\ndata: ${JSON.stringify(snapshot())}\n\n`);
       for (const e of entries) res.write(`event: entry\ndata: ${JSON.stringify(e)}\n\n`);
       return;
@@ -186,12 +206,21 @@ export async function startDevConsole(options: DevConsoleOptions): Promise<Resul
           return;
         }
         if (action.action === "reply-permission" || action.action === "revoke-permission") pendingRequests.delete(action.user);
+        let answered = false;
+        const answer = (status: number, body?: unknown) => {
+          if (answered) return;
+          answered = true;
+          clearTimeout(waiting);
+          if (body === undefined) res.writeHead(status, headers).end();
+          else res.writeHead(status, { ...headers, "content-type": "application/json" }).end(JSON.stringify(body));
+        };
+        const waiting = setTimeout(() => answer(200, { ok: true, webhookPending: true }), ACTION_WAIT_MS);
         applyAction(core, users, action).then(
           (done) => {
             add(timeline.action(Date.now(), done.text));
-            res.writeHead(200, { ...headers, "content-type": "application/json" }).end(JSON.stringify({ ok: true, ...(done.callId !== undefined && { callId: done.callId }) }));
+            answer(200, { ok: true, ...(done.callId !== undefined && { callId: done.callId }) });
           },
-          () => res.writeHead(500, headers).end(),
+          () => answer(500),
         );
       });
       return;
@@ -203,7 +232,10 @@ export async function startDevConsole(options: DevConsoleOptions): Promise<Resul
   let port = 0;
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
-    if (path === "/" || path === "/favicon.ico" || path.startsWith("/_dev/")) consoleRoute(req, res, path, port);
+    // A request target the URL parser refuses (`http://[`, `//x:99999/`) is answered here: the
+    // fake's listener parses it, and an exception there would end the process.
+    if (!URL.canParse(req.url ?? "/", "http://127.0.0.1")) res.writeHead(400, { "content-type": "text/plain" }).end("bad request target");
+    else if (path === "/" || path === "/favicon.ico" || path.startsWith("/_dev/")) consoleRoute(req, res, path, port);
     else core.listener(req, res);
   });
   server.on("connection", (s: Socket) => {
