@@ -17,7 +17,8 @@ export function limitsOf(options: unknown): CallLimits {
   const out: Record<string, number> = {};
   for (const [k, fallback] of Object.entries(defaultCallLimits) as [keyof CallLimits, number][]) {
     const v = optionOf(given, k);
-    out[k] = typeof v === "number" && Number.isFinite(v) && v > 0 ? (k.endsWith("Ms") ? v : Math.floor(v)) : fallback;
+    // Integers (Redis takes no fraction in PEXPIRE), at most 1e13 (no exponent in their text).
+    out[k] = typeof v === "number" && Number.isFinite(v) && v > 0 ? Math.min(k.endsWith("Ms") ? Math.ceil(v) : Math.floor(v), 1e13) : fallback;
   }
   return Object.freeze(out) as unknown as CallLimits;
 }

@@ -11,7 +11,7 @@ import type { CallState } from "../calls/state-types.js";
 import { callIdOfEvent, type CallStateStore } from "../calls/store.js";
 import { storeUnavailable, type StoreUnavailable } from "../calls/store-error.js";
 import { optionOf, positiveOption } from "../webhook/options.js";
-import { command, DEFAULT_COMMAND_TIMEOUT_MS, prefixOf, script, type RedisCommands } from "./command.js";
+import { command, DEFAULT_COMMAND_TIMEOUT_MS, durationArg, prefixOf, script, type RedisCommands } from "./command.js";
 
 /** Options of {@link redisCallStateStore}. */
 export interface RedisCallStateOptions {
@@ -45,8 +45,9 @@ return 1`;
  */
 export function redisCallStateStore(redis: RedisCommands, options: RedisCallStateOptions = {}): CallStateStore {
   const prefix = prefixOf(optionOf(options, "prefix"), "wacall:call:");
-  const ttlMs = Math.ceil(positiveOption(options, "ttlMs", 86_400_000));
-  const maxAttempts = Math.floor(positiveOption(options, "maxAttempts", 32));
+  const ttlMs = durationArg(positiveOption(options, "ttlMs", 86_400_000));
+  // At least one attempt (0.5 would make every apply fail), at most 1000.
+  const maxAttempts = Math.min(Math.max(Math.floor(positiveOption(options, "maxAttempts", 32)), 1), 1_000);
   const timeoutMs = positiveOption(options, "commandTimeoutMs", DEFAULT_COMMAND_TIMEOUT_MS);
   const keyOf = (id: string) => `${prefix}${id.slice(0, 512)}`;
 

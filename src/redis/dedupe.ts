@@ -10,7 +10,7 @@ import { storeUnavailable, type StoreUnavailable } from "../calls/store-error.js
 import { guard } from "../internal/guard.js";
 import type { DedupeStore } from "../webhook/dedupe.js";
 import { optionOf, positiveOption } from "../webhook/options.js";
-import { command, DEFAULT_COMMAND_TIMEOUT_MS, prefixOf, script, type RedisCommands } from "./command.js";
+import { command, DEFAULT_COMMAND_TIMEOUT_MS, durationArg, prefixOf, script, type RedisCommands } from "./command.js";
 
 /** Options of {@link redisDedupeStore}. */
 export interface RedisDedupeOptions {
@@ -70,10 +70,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export function redisDedupeStore(redis: RedisCommands, options: RedisDedupeOptions = {}): RedisDedupeStore {
   const prefix = prefixOf(optionOf(options, "prefix"), "wacall:dedupe:");
-  const ttlMs = Math.ceil(positiveOption(options, "ttlMs", 604_800_000));
-  const leaseMs = Math.ceil(positiveOption(options, "leaseMs", 30_000));
-  const waitMs = positiveOption(options, "waitMs", leaseMs + 1_000);
-  const pollMs = positiveOption(options, "pollMs", 20);
+  const ttlMs = durationArg(positiveOption(options, "ttlMs", 604_800_000));
+  const leaseMs = durationArg(positiveOption(options, "leaseMs", 30_000));
+  // A redelivery waits at most a day (Meta gives up on a webhook long before), polling at least every minute.
+  const waitMs = Math.min(positiveOption(options, "waitMs", leaseMs + 1_000), 86_400_000);
+  const pollMs = Math.min(Math.max(positiveOption(options, "pollMs", 20), 1), 60_000);
   const timeoutMs = positiveOption(options, "commandTimeoutMs", DEFAULT_COMMAND_TIMEOUT_MS);
   // Each claim has its own token: two deliveries of one event in the same process are two claims.
   const newToken = () => `c:${guard(() => globalThis.crypto.randomUUID(), () => `${Date.now()}-${Math.random()}`)}`;

@@ -75,9 +75,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export function redisEventBus(redis: RedisCommands, options: RedisEventBusOptions): EventBus {
   const reader = optionOf(options, "reader") as RedisCommands | undefined;
   const stream = prefixOf(optionOf(options, "stream"), "wacall:events");
-  const maxLength = Math.floor(positiveOption(options, "maxLength", 10_000));
+  const maxLength = Math.min(Math.max(Math.floor(positiveOption(options, "maxLength", 10_000)), 1), 1e9);
   const replayMs = positiveOption(options, "replayMs", 60_000);
-  const blockMs = Math.floor(positiveOption(options, "blockMs", 1_000));
+  // `BLOCK 0` blocks for ever: a blocking read waits 1 ms to 60 s.
+  const blockMs = Math.min(Math.max(Math.ceil(positiveOption(options, "blockMs", 1_000)), 1), 60_000);
   const timeoutMs = positiveOption(options, "commandTimeoutMs", DEFAULT_COMMAND_TIMEOUT_MS);
   const onErrorOption = optionOf(options, "onError");
   const report = (e: StoreUnavailable) =>
