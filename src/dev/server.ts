@@ -57,6 +57,8 @@ const REQUEST_LIMIT = 1000;
 const ACTION_LIMIT = 128 * 1024;
 /** Most pages listening at once. */
 const CLIENT_LIMIT = 32;
+/** Most bytes queued for one page that is not reading its event stream; past it the page is dropped (it reconnects and gets the whole timeline again). */
+const BACKLOG_LIMIT = 1024 * 1024;
 /**
  * Longest the page waits for an action: an action that sends a webhook waits for the app's
  * answer, and an app that never answers must not leave the page's request open forever (the
@@ -90,9 +92,16 @@ export async function startDevConsole(options: DevConsoleOptions): Promise<Resul
   const pendingRequests = new Set<string>();
   let stateTimer: ReturnType<typeof setTimeout> | undefined;
 
+  /** Writes to one page, or drops it when it has stopped reading (memory stays bounded). */
+  const send = (c: ServerResponse, frame: string) => {
+    if (c.writableLength > BACKLOG_LIMIT) {
+      clients.delete(c);
+      c.destroy();
+    } else c.write(frame);
+  };
   const broadcast = (event: string, data: unknown) => {
     const frame = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-    for (const c of clients) c.write(frame);
+    for (const c of clients) send(c, frame);
   };
   const snapshot = () => {
     const s = snapshotOf(core, users, pendingRequests, Date.now());
@@ -252,7 +261,7 @@ export async function startDevConsole(options: DevConsoleOptions): Promise<Resul
   if (listening.isErr()) return err(listening.error);
   port = listening.value;
   const heartbeat = setInterval(() => {
-    for (const c of clients) c.write(": keep-alive\n\n");
+    for (const c of clients) send(c, ": keep-alive\n\n");
   }, 15_000);
   heartbeat.unref();
 

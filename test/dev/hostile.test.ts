@@ -114,4 +114,30 @@ describe("the console's server, attacked", () => {
     expect(res?.status).toBe(200);
     expect(Date.now() - started).toBeLessThan(6_000);
   }, 10_000);
+
+  it("drops a page that stops reading its event stream instead of buffering for it without bound", async () => {
+    const d = await start(await endpoint());
+    const port = Number(new URL(d.url).port);
+    const stalled = connect(port, "127.0.0.1", () => stalled.write(`GET /_dev/events HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`));
+    stalled.on("error", () => undefined);
+    stalled.pause();
+    const closed = new Promise<boolean>((r) => stalled.on("close", () => r(true)));
+    await new Promise((r) => setTimeout(r, 100));
+    // About 20 MB of timeline for a reader that reads nothing: more than the kernel's buffers hold.
+    const fields = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`f${i}`, "x".repeat(8_000)]));
+    for (let batch = 0; batch < 15; batch++) {
+      await Promise.all(
+        Array.from({ length: 20 }, () =>
+          fetch(`${d.url}/v23.0/${d.phoneNumberId}/calls`, { method: "POST", headers: { authorization: `Bearer ${d.accessToken}`, "content-type": "application/json" }, body: JSON.stringify(fields) }).then((r) => r.arrayBuffer()),
+        ),
+      );
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    stalled.resume();
+    const dropped = await Promise.race([closed, new Promise<boolean>((r) => setTimeout(() => r(false), 3_000))]);
+    stalled.destroy();
+    expect(dropped).toBe(true);
+    // A page that reads still gets its stream.
+    expect(await streamFor(d, 200)).toContain("event: hello");
+  }, 20_000);
 });
