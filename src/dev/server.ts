@@ -181,7 +181,17 @@ export async function startDevConsole(options: DevConsoleOptions): Promise<Resul
       res.on("close", () => clients.delete(res));
       res.write(`event: hello\ndata: ${JSON.stringify({ accessToken, phoneNumberId: core.api.phoneNumberId, terminateFailures, transportFaults, catalogCodes, webhookUrl: shownWebhookUrl(options.webhook.url) })}\n\n`);
       res.write(`event: state\ndata: ${JSON.stringify(snapshot())}\n\n`);
-      for (const e of entries) res.write(`event: entry\ndata: ${JSON.stringify(e)}\n\n`);
+      // The newest entries that fit half the backlog a page may have queued (500 entries of large
+      // bodies would otherwise queue tens of MB for each page that connects).
+      const replay: string[] = [];
+      let bytes = 0;
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const frame = `event: entry\ndata: ${JSON.stringify(entries[i])}\n\n`;
+        bytes += frame.length;
+        if (bytes > BACKLOG_LIMIT / 2) break;
+        replay.push(frame);
+      }
+      for (let i = replay.length - 1; i >= 0; i--) res.write(replay[i] ?? "");
       return;
     }
     if (req.method === "GET" && path === "/_dev/session") {
