@@ -123,13 +123,23 @@ export function memoryLimitGovernor(options: MemoryLimitOptions = {}): LimitGove
         }
         if (request.kind === "permission-request") asks.get(request.user)?.delete(id);
       } else if (tag === "Placed" && request.kind !== "permission-request") {
+        // The slot of a granted reservation becomes the call's; a reservation it never granted
+        // (or one that lapsed) takes a slot only while there is room, so `active` stays bounded.
         const callId = read.callId;
-        active.delete(id);
-        if (typeof callId === "string") active.set(callId, t + limits.callTimeoutMs);
-      } else if (tag === "Unknown" && request.kind === "connect") {
+        const granted = active.delete(id);
+        if (typeof callId === "string" && (granted || liveActive(t) < limits.concurrentCalls)) active.set(callId.slice(0, 512), t + limits.callTimeoutMs);
+      } else if (tag === "Unknown" && request.kind === "connect" && (active.has(id) || liveActive(t) < limits.concurrentCalls)) {
         active.set(id, t + limits.callTimeoutMs);
         const opaque = read.opaque;
-        if (typeof opaque === "string") held.set(opaque, { id, until: t + limits.callTimeoutMs });
+        if (typeof opaque === "string") {
+          held.set(opaque.slice(0, 512), { id, until: t + limits.callTimeoutMs });
+          // One reservation settled again and again with new values: the oldest are forgotten.
+          while (held.size > Math.min(limits.concurrentCalls, 100_000)) {
+            const oldest = held.keys().next();
+            if (oldest.done === true) break;
+            held.delete(oldest.value);
+          }
+        }
       }
       return okAsync(undefined);
     },

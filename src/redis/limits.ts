@@ -77,13 +77,21 @@ return {0, 0, 0}`;
 
 const NOT_SENT = `for i = 1, #KEYS do redis.call('ZREM', KEYS[i], ARGV[1]) end return 1`;
 
+// ARGV: id, callId, until, ttl, max, now. A reservation never granted (or lapsed) takes a slot only while there is room.
 const PLACED = `
-redis.call('ZREM', KEYS[1], ARGV[1])
+local granted = redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[6])
+if granted == 0 and redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[5]) then return 0 end
 redis.call('ZADD', KEYS[1], ARGV[3], ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return 1`;
 
+// ARGV: id, until, ttl, hasOpaque, max, now
 const UNKNOWN = `
+if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[6])
+  if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[5]) then return 0 end
+end
 redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 if ARGV[4] == '1' then redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[3]) end
@@ -202,11 +210,11 @@ export function redisLimitGovernor(redis: RedisCommands, options: RedisLimitOpti
         return run(NOT_SENT, k, [id], "settle").map(() => undefined);
       }
       if (o.tag === "Placed" && request.kind !== "permission-request" && typeof o.callId === "string") {
-        return run(PLACED, [keys.active], [id, o.callId.slice(0, 512), t + limits.callTimeoutMs, limits.callTimeoutMs], "settle").map(() => undefined);
+        return run(PLACED, [keys.active], [id, o.callId.slice(0, 512), t + limits.callTimeoutMs, limits.callTimeoutMs, limits.concurrentCalls, t], "settle").map(() => undefined);
       }
       if (o.tag === "Unknown" && request.kind === "connect") {
         const opaque = typeof o.opaque === "string" ? o.opaque.slice(0, 512) : undefined;
-        return run(UNKNOWN, [keys.active, keys.held(opaque ?? "")], [id, t + limits.callTimeoutMs, limits.callTimeoutMs, opaque === undefined ? "0" : "1"], "settle").map(() => undefined);
+        return run(UNKNOWN, [keys.active, keys.held(opaque ?? "")], [id, t + limits.callTimeoutMs, limits.callTimeoutMs, opaque === undefined ? "0" : "1", limits.concurrentCalls, t], "settle").map(() => undefined);
       }
       return okAsync(undefined);
     },
