@@ -17,6 +17,9 @@ export interface Exchange {
 }
 
 /** A `node:http` request listener serving the fake Calling API. */
+/** The largest request body the fake reads (1 MiB). */
+const MAX_REQUEST_BYTES = 1_048_576;
+
 export function createFakeListener(ctx: {
   readonly accessToken: string;
   readonly clock: () => number;
@@ -28,10 +31,31 @@ export function createFakeListener(ctx: {
   const { accessToken, clock, rules, faults, requests } = ctx;
   return (req, res) => {
     const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
+    let size = 0;
+    let refused = false;
+    req.on("data", (c: Buffer) => {
+      if (refused) return;
+      size += c.length;
+      // Calling API requests are a few kilobytes; a larger body is refused, not buffered.
+      if (size > MAX_REQUEST_BYTES) {
+        refused = true;
+        chunks.length = 0;
+        res.writeHead(413, { "content-type": "application/json", connection: "close" }).end(JSON.stringify({ error: { message: "Request body too large", type: "OAuthException", code: 100 } }));
+        req.resume();
+        return;
+      }
+      chunks.push(c);
+    });
     req.on("error", () => res.destroy());
     req.on("end", () => {
-      const url = new URL(req.url ?? "/", "http://127.0.0.1");
+      if (refused) return;
+      let url: URL;
+      try {
+        url = new URL(req.url ?? "/", "http://127.0.0.1");
+      } catch {
+        res.writeHead(400, { "content-type": "text/plain" }).end("Bad request target");
+        return;
+      }
       const parts = url.pathname.split("/").filter((p) => p !== "");
       const query = Object.fromEntries(url.searchParams);
       const raw = Buffer.concat(chunks).toString("utf8");

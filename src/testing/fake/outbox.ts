@@ -22,7 +22,7 @@ export interface DeliveryAttempt {
 
 /** Where webhooks go, and how failures are retried. */
 export interface OutboxOptions {
-  readonly target: { readonly url: string; readonly appSecret: string } | undefined;
+  readonly target: { readonly url: string; readonly appSecret: string; readonly timeoutMs?: number } | undefined;
   readonly clock: () => number;
   /** Delays before each redelivery of a delivery that was not answered 2xx; none by default. */
   readonly redeliverAfterMs?: readonly number[];
@@ -53,7 +53,7 @@ export function createOutbox(o: OutboxOptions): Outbox {
   let deliveries = 0;
   let closed = false;
 
-  function attempt(delivery: number, n: number, body: unknown, text: string, target: { readonly url: string; readonly appSecret: string }): Promise<void> {
+  function attempt(delivery: number, n: number, body: unknown, text: string, target: NonNullable<OutboxOptions["target"]>): Promise<void> {
     const record = (status: number) => {
       if (n === 1) sent.push({ body, status });
       const delay = status >= 200 && status < 300 ? undefined : o.redeliverAfterMs?.[n - 1];
@@ -67,10 +67,19 @@ export function createOutbox(o: OutboxOptions): Outbox {
       timers.add(t);
     };
     return signBody(text, target.appSecret)
-      .then((signature) => fetch(target.url, { method: "POST", body: text, headers: { "content-type": "application/json", "x-hub-signature-256": signature } }))
+      .then((signature) =>
+        fetch(target.url, {
+          method: "POST",
+          body: text,
+          headers: { "content-type": "application/json", "x-hub-signature-256": signature },
+          // A receiver that never answers would keep the delivery pending for ever.
+          signal: AbortSignal.timeout(typeof target.timeoutMs === "number" && target.timeoutMs > 0 ? target.timeoutMs : 10_000),
+        }),
+      )
       .then(
         async (res) => {
-          await res.arrayBuffer().catch(() => undefined);
+          // Only the status matters; the body (of any size) is dropped unread.
+          await res.body?.cancel().catch(() => undefined);
           record(res.status);
         },
         () => record(0),

@@ -46,8 +46,12 @@ export interface FakeCallingApiOptions {
   readonly allowedList?: readonly string[];
   /** Answer the permission look-up limit with the pre-2025 code 138013 instead of 613. */
   readonly legacyLookupLimitCode?: boolean;
-  /** Where to send signed calls webhooks, as Meta would (escaped-unicode JSON, `X-Hub-Signature-256`). */
-  readonly webhook?: { readonly url: string; readonly appSecret: string };
+  /**
+   * Where to send signed calls webhooks, as Meta would (escaped-unicode JSON, `X-Hub-Signature-256`).
+   * A receiver that has not answered within `timeoutMs` (default 10 s) counts as no answer
+   * (status 0); its answer's body is never read.
+   */
+  readonly webhook?: { readonly url: string; readonly appSecret: string; readonly timeoutMs?: number };
 }
 
 /** A webhook delivery the fake sent, and how the receiver answered (0: no answer). */
