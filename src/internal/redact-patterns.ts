@@ -1,6 +1,7 @@
 /**
  * The redaction patterns for secrets nobody told us about (`EAA…` tokens, authorization scheme
- * values, credential parameters, app tokens `appid|secret`, SDP ICE credentials), with the
+ * values, credential parameters, app tokens `appid|secret`, SDP ICE credentials, passwords in a
+ * URL's userinfo), with the
  * screens that let {@link redact} skip them on text none matches.
  *
  * @module
@@ -17,6 +18,14 @@ const tokenChars = "[A-Za-z0-9._~+/=|:-]";
 const gap = "(?:\\s|\\\\+[trn]|%20|%09)";
 // A quote, possibly escaped once or more.
 const quote = "\\\\*[\"']";
+// A URL's userinfo: `scheme://user:password@`, also with the slashes JSON-escaped (`:\/\/`, any
+// number of backslashes) or the whole URL percent-encoded (`%3A%2F%2F`, `%3A`, `%40`). Each run is
+// bounded (scheme 32, user 256, password 1024 characters or `%XX` escapes) and the scheme starts
+// at a word boundary (`svn%2Bssh` percent-encoded starts at `2Bssh`), so a text costs at most
+// those bounds per `://` it holds.
+const urlSep = "(?::\\\\*/\\\\*/|%3[aA]%2[fF]%2[fF])";
+const urlUser = '(?:[^\\s:@/?#\\\\"<>%]|%[0-9A-Fa-f]{2}){0,256}';
+const urlPassword = '(?:[^\\s@/?#\\\\"<>%]|%[0-9A-Fa-f]{2}){1,1024}';
 const patterns: readonly (readonly [RegExp, string])[] = [
   // Meta user, system-user and page tokens.
   [/EAA[A-Za-z0-9]{8,}/g, `EAA${REDACTED}`],
@@ -36,6 +45,8 @@ const patterns: readonly (readonly [RegExp, string])[] = [
     ),
     `$1$2${REDACTED}`,
   ],
+  // A password in a URL's userinfo (scheme, user and host are kept).
+  [new RegExp(`(\\b[A-Za-z0-9+.-]{1,32}${urlSep}${urlUser}(?::|%3[aA]))${urlPassword}(@|%40)`, "g"), `$1${REDACTED}$2`],
   // App access tokens: `<app id>|<app secret>` (the id is kept).
   [/(\b\d{6,20}(?:\||%7[cC]))[A-Za-z0-9_-]{16,}/g, `$1${REDACTED}`],
   // SDP ICE credentials, with or without a space after the colon.
@@ -59,7 +70,11 @@ const schemeGap = "[\\s\\\\%]";
  * - `cret`: `secret`, `appsecret_proof`;
  * - `word` or `wd` before {@link follows}: `password`, `passwd`;
  * - `bearer`, `basic` or `uth` (of `OAuth`) before whitespace, a backslash or `%`;
- * - `EAA`; `|` or `%` (app tokens `id|secret`, `id%7Csecret`); `-p` or `-u` (`ice-pwd`, `ice-ufrag`).
+ * - `EAA`; `|` or `%` (app tokens `id|secret`, `id%7Csecret`, and every percent-encoded URL);
+ *   `-p` or `-u` (`ice-pwd`, `ice-ufrag`);
+ * - `://` (its slashes possibly escaped) then a `:` after a run of user characters: a password in
+ *   a URL's userinfo (a user with a `%XX` escape is caught by `%`). The run stops at `/`, so each
+ *   `://` is scanned once.
  * Letters are written as `[kK]` classes: the patterns' `i` flag (without `u`) folds an ASCII letter
  * only to its other case, which tests check for every UTF-16 code unit.
  */
@@ -73,6 +88,7 @@ const mayTriggerRe = new RegExp(
     "EAA",
     "[|%]",
     "-[pPuU]",
+    `:\\\\*/\\\\*/[^\\s:@/?#\\\\"<>%]*:`,
   ].join("|"),
 );
 

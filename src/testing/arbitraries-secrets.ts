@@ -78,6 +78,10 @@ export function secretForms(secret: string, sep = " "): readonly SecretForm[] {
     f("a=ice-ufrag:<u>", `a=ice-ufrag:${secret}${sep}a=ice-pwd:x`),
     f('WWW-Authenticate: Bearer realm="x", token="<tok>"', `WWW-Authenticate: Bearer realm="x", token="${secret}"`),
     f('Bearer realm="x", token="<tok>"', `Bearer realm="x",${sep}token="${secret}"`),
+    f("scheme://user:<pwd>@host", `proxy https://app:${secret}@proxy.example:8080/x refused`),
+    f("redis://:<pwd>@host", `redis://:${secret}@cache.internal:6379`),
+    f("scheme%3A%2F%2Fuser%3A<pwd>%40host", `next=amqp%3A%2F%2Fapp%3A${secret}%40mq.internal%2Fvhost`),
+    f("scheme:\\/\\/user:<pwd>@host", `{"url":"https:\\/\\/app:${secret}@proxy.example\\/x"}`),
     f("echoed in prose", `The value ${secret} was not accepted`, secret, true),
   ];
 }

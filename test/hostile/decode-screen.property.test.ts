@@ -26,9 +26,39 @@ const pieces = [
   "%7c", "%3D", "%20", "%09", "=", ":", ": ", " ", "  ", "\t", "\n", "\r\n", "\u00a0", "\u2028", "\u3000", "\ufeff", "\\",
   "\\t", "\\n", "\\\\n", '"', '\\"', "'", "123456", "1234567890123", "12345", "abcdefgh12345678", "AbCdEf123GhIjK", ".", ",",
   "_", "x", "é", "\u212a", "\u017f", "(#190) ", "Error validating access token: ", "Session has expired",
+  "https", "redis", "://", ":\\/\\/", "%3A%2F%2F", "%3a", "@", "%40", "/", "?", "#", "user", "pa55word",
 ];
 const arbPieced = fc.array(fc.constantFrom(...pieces), { maxLength: 12 }).map((xs) => xs.join(""));
 const arbMixed = fc.tuple(fc.oneof(arbPieced, fc.string(), fc.string({ unit: "binary" })), fc.array(fc.boolean(), { maxLength: 8 })).map(([s, flips]) => withCases(s, flips));
+
+/**
+ * A password in a URL's userinfo, in each form the URL pattern knows: plain (`redis://:p@h`),
+ * slashes JSON-escaped once or twice (`https:\/\/u:p@h`), or percent-encoded (`%3A%2F%2F`,
+ * `%3A`, `%40`, either case).
+ */
+const arbUrlCredential = fc
+  .tuple(
+    fc.stringMatching(/^[A-Za-z][A-Za-z0-9+.-]{0,31}$/),
+    fc.string({ maxLength: 12 }),
+    fc.string({ minLength: 1, maxLength: 24 }),
+    fc.constantFrom("host", "proxy.example:8080/x", "10.0.0.1:6379", "db/x?y=1"),
+    fc.constantFrom("plain", "json", "json2", "percent", "percent-lower"),
+  )
+  .map(([scheme, rawUser, rawPassword, host, form]) => {
+    const plain = `${scheme}://${encodeURIComponent(rawUser)}:${encodeURIComponent(rawPassword)}@${host}`;
+    const lower = (t: string) => t.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase());
+    const text =
+      form === "plain" ? plain
+      : form === "json" ? plain.replaceAll("/", "\\/")
+      : form === "json2" ? plain.replaceAll("/", "\\\\\\/")
+      : form === "percent" ? encodeURIComponent(plain)
+      : lower(encodeURIComponent(plain));
+    const password = form.startsWith("percent") ? encodeURIComponent(encodeURIComponent(rawPassword)) : encodeURIComponent(rawPassword);
+    const hostWritten = form.startsWith("percent") ? encodeURIComponent(host) : form === "json" || form === "json2" ? host.replaceAll("/", form === "json" ? "\\/" : "\\\\\\/") : host;
+    const at = form.startsWith("percent") ? 3 : 1;
+    const kept = text.slice(0, text.length - hostWritten.length - at - (form === "percent-lower" ? lower(password) : password).length);
+    return { text, password: form === "percent-lower" ? lower(password) : password, kept };
+  });
 
 /** For generation only: a lookahead becomes the character it asks for, a word boundary a space before. */
 const generable = (source: string) => source.replace(/\(\?=\[\^\\s\]\)/g, "[^\\s]").replace(/\\b/g, "");
@@ -46,6 +76,19 @@ describe("the screen in front of the redaction patterns", () => {
       },
     );
   }
+
+  test.prop([arbUrlCredential, fc.constantFrom("", " ", "(#100) ", 'proxy "', "next="), fc.constantFrom("", " ", '" refused', "&x=1")], { numRuns: 500 })(
+    "says maybe on every password in a URL's userinfo, which the patterns remove (scheme, user and host kept)",
+    ({ text, password, kept }, before, after) => {
+      const full = `${before}${text}${after}`;
+      expect(mayTrigger(full)).toBe(true);
+      expect(triggered(full)).toBe(true);
+      const out = redact(full);
+      expect(out).toBe(applyEveryPattern(full));
+      expect(out).toContain(`${kept}[redacted]`);
+      if (password.length >= 4) expect(out).not.toContain(`${kept}${password}`);
+    },
+  );
 
   test.prop([arbMixed], { numRuns: 2000 })("is a necessary condition of the exact trigger, and redaction is the same with and without it", (text) => {
     if (triggered(text)) expect(mayTrigger(text)).toBe(true);
