@@ -1,7 +1,7 @@
 /**
  * A known secret, in every credential form (`Bearer`, quoted, `OAuth`, `Token`, `Basic`,
  * `access_token` in a URL, percent-encoded or JSON, app tokens, ICE credentials,
- * `WWW-Authenticate`), planted in every field of what the client, the decoders and the webhook
+ * `WWW-Authenticate`, a password in a URL's userinfo), planted in every field of what the client, the decoders and the webhook
  * handler read, as text, object and bytes: neither `JSON.stringify` nor `util.inspect` of what
  * they return or report may show it.
  */
