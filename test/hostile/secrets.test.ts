@@ -1,9 +1,9 @@
 /**
  * A known secret, in every credential form (`Bearer`, quoted, `OAuth`, `Token`, `Basic`,
  * `access_token` in a URL, percent-encoded or JSON, app tokens, ICE credentials,
- * `WWW-Authenticate`, a password in a URL's userinfo), planted in every field of what the client, the decoders and the webhook
- * handler read, as text, object and bytes: neither `JSON.stringify` nor `util.inspect` of what
- * they return or report may show it.
+ * `WWW-Authenticate`, a password in a URL's userinfo), planted in every field of what the
+ * client, the decoders and the webhook handler read, as text, object and bytes: neither
+ * `JSON.stringify` nor `util.inspect` of what they return or report may show it.
  */
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect } from "vitest";
