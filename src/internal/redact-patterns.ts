@@ -19,12 +19,16 @@ const gap = "(?:\\s|\\\\+[trn]|%20|%09)";
 // A quote, possibly escaped once or more.
 const quote = "\\\\*[\"']";
 // A URL's userinfo: `scheme://user:password@`, also with the slashes JSON-escaped (`:\/\/`, any
-// number of backslashes) or the whole URL percent-encoded (`%3A%2F%2F`, `%3A`, `%40`). Each run is
-// bounded (scheme 32, user 256, password 1024 characters or `%XX` escapes) and the scheme starts
-// at a word boundary (`svn%2Bssh` percent-encoded starts at `2Bssh`), so a text costs at most
-// those bounds per `://` it holds.
+// number of backslashes) or the whole URL percent-encoded (`%3A%2F%2F`, `%3A`, `%40`). The match
+// starts at the `://` (the scheme, whatever it is, stays outside it, so no position of ordinary
+// text starts a scan) and each run is bounded (user 256, password 1024 characters or `%XX`
+// escapes), so a text costs at most those bounds per `://` it holds.
 const urlSep = "(?::\\\\*/\\\\*/|%3[aA]%2[fF]%2[fF])";
-const urlUser = '(?:[^\\s:@/?#\\\\"<>%]|%[0-9A-Fa-f]{2}){0,256}';
+// The user's escapes leave out `%3A`, so the user ends at the first colon in either form and the
+// only backtracking is the password giving back characters to its last `@` or `%40`: a plain
+// password may hold `%40`, a percent-encoded one holds `%2540`. (An encoded colon in a plain
+// user is taken for the separator: more is redacted, never less.)
+const urlUser = '(?:[^\\s:@/?#\\\\"<>%]|%(?:[0-24-9A-Fa-f][0-9A-Fa-f]|3[0-9B-Fb-f])){0,256}';
 const urlPassword = '(?:[^\\s@/?#\\\\"<>%]|%[0-9A-Fa-f]{2}){1,1024}';
 const patterns: readonly (readonly [RegExp, string])[] = [
   // Meta user, system-user and page tokens.
@@ -46,7 +50,7 @@ const patterns: readonly (readonly [RegExp, string])[] = [
     `$1$2${REDACTED}`,
   ],
   // A password in a URL's userinfo (scheme, user and host are kept).
-  [new RegExp(`(\\b[A-Za-z0-9+.-]{1,32}${urlSep}${urlUser}(?::|%3[aA]))${urlPassword}(@|%40)`, "g"), `$1${REDACTED}$2`],
+  [new RegExp(`(${urlSep}${urlUser}(?::|%3[aA]))${urlPassword}(@|%40)`, "g"), `$1${REDACTED}$2`],
   // App access tokens: `<app id>|<app secret>` (the id is kept).
   [/(\b\d{6,20}(?:\||%7[cC]))[A-Za-z0-9_-]{16,}/g, `$1${REDACTED}`],
   // SDP ICE credentials, with or without a space after the colon.

@@ -39,7 +39,9 @@ const arbMixed = fc.tuple(fc.oneof(arbPieced, fc.string(), fc.string({ unit: "bi
 const arbUrlCredential = fc
   .tuple(
     fc.stringMatching(/^[A-Za-z][A-Za-z0-9+.-]{0,31}$/),
-    fc.string({ maxLength: 12 }),
+    // A user's own colon would be encoded `%3A`, which the pattern takes for the separator (more
+    // is redacted, never less): users here have none, so what is kept is checked exactly.
+    fc.string({ maxLength: 12 }).filter((u) => !u.includes(":")),
     fc.string({ minLength: 1, maxLength: 24 }),
     fc.constantFrom("host", "proxy.example:8080/x", "10.0.0.1:6379", "db/x?y=1"),
     fc.constantFrom("plain", "json", "json2", "percent", "percent-lower"),
