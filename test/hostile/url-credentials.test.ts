@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { decodeGraphError } from "wacall";
 import { decodeWebhook } from "wacall/webhook";
 import { redact, redactDeep } from "../../src/internal/redact.js";
+import { delivery, terminateChange } from "../../src/testing/webhooks.js";
 
 const password = "Pa55wordQ7xK2mZ9";
 
@@ -52,27 +53,18 @@ describe("a password in a URL's userinfo", () => {
 
   it("never comes out of a webhook call error's message", () => {
     for (const [name, text] of forms) {
-      const now = String(Math.floor(Date.now() / 1000));
-      const delivery = {
-        object: "whatsapp_business_account",
-        entry: [
-          {
-            id: "102290129340398",
-            changes: [
-              {
-                field: "calls",
-                value: {
-                  messaging_product: "whatsapp",
-                  metadata: { display_phone_number: "15550009999", phone_number_id: "1234567890" },
-                  calls: [{ id: "wacid.B", from: "15551234567", to: "15550009999", event: "terminate", status: "FAILED", direction: "USER_INITIATED", timestamp: now }],
-                  errors: [{ code: 131000, title: text, message: `relay ${text} refused`, error_data: { details: text } }],
-                },
-              },
-            ],
-          },
-        ],
-      };
-      for (const input of [delivery, JSON.stringify(delivery)]) {
+      const body = delivery([
+        terminateChange({
+          callId: "wacid.B",
+          from: "15551234567",
+          to: "15550009999",
+          direction: "USER_INITIATED",
+          timestamp: Date.now(),
+          status: "FAILED",
+          errors: [{ code: 131000, title: text, message: `relay ${text} refused`, error_data: { details: text }, href: "https://developers.facebook.com/docs/" }],
+        }),
+      ]);
+      for (const input of [body, JSON.stringify(body)]) {
         const decoded = decodeWebhook(input);
         expect(shows(decoded).join(""), name).toContain("[redacted]");
         expectNoPassword(decoded, name);
