@@ -99,6 +99,9 @@ function settleFromWebhooks(source: CallEventSource, outcome: OutcomeUnknown | A
  * end.match((e) => console.log(e._tag), (e) => console.log("failed:", e._tag));
  */
 export function placeCall(client: CallingClient, source: CallEventSource, input: PlaceCallInput, options: PlaceCallOptions = {}): ResultAsync<OutboundEnd, PlaceCallError> {
+  if (typeof input !== "object" || input === null) {
+    return errAsync(invalid("connect", "input", "expected an object { to, sdp: sdpOffer(…), permissionRequestBody, bizOpaqueCallbackData? }"));
+  }
   const read = guard(
     () => {
       const to: unknown = input.to;

@@ -62,6 +62,7 @@ export function ensureCallPermission(
 }
 
 async function ensure(client: CallingClient, input: { readonly user: string; readonly requestBody: string }): Promise<Result<PermissionOutcome, EnsurePermissionError>> {
+  if (typeof input !== "object" || input === null) return err(invalid("get_call_permissions", "input", "expected an object { user, requestBody }"));
   let user: unknown;
   let requestBody: unknown;
   try {

@@ -96,7 +96,7 @@ function callIdCheck(value: unknown): Check {
 
 function target(to: unknown, recipient: unknown, toField: string): Check {
   if (to !== undefined && recipient !== undefined) return problem(toField, `give either ${toField} or recipient, not both`);
-  if (to !== undefined) return typeof to === "string" && waId.test(to) ? undefined : problem(toField, "a WhatsApp id is 6 to 20 digits");
+  if (to !== undefined) return typeof to === "string" && waId.test(to) ? undefined : problem(toField, "a WhatsApp id is 6 to 20 digits only, with at most a leading + (no spaces, dashes or brackets), e.g. 15551234567");
   if (recipient !== undefined) {
     return typeof recipient === "string" && /^\S{1,256}$/.test(recipient) ? undefined : problem("recipient", "a recipient id is 1 to 256 characters without spaces");
   }

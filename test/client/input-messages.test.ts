@@ -1,0 +1,87 @@
+/**
+ * Input a caller gets wrong is `InvalidInput` whose message says what to give instead, and
+ * nothing is sent.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { createCallEventSource, ensureCallPermission, placeCall, sdpOffer, type PlaceCallInput } from "wacall/client";
+import type { FakeCallingApi } from "wacall/testing";
+import { setup } from "./helpers.js";
+
+let fake: FakeCallingApi | undefined;
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+const OFFER = sdpOffer("v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n");
+
+describe("a pipeline's input that is not an object", () => {
+  it.each([undefined, null, "15551234567", 42])("placeCall(%s) names the object it expects, not a throwing getter", async (input) => {
+    const s = await setup();
+    fake = s.fake;
+    const source = createCallEventSource();
+    const r = await placeCall(s.client, source, input as unknown as PlaceCallInput);
+    await source.close();
+    const e = r._unsafeUnwrapErr();
+    expect(e).toMatchObject({ _tag: "InvalidInput", field: "input" });
+    expect(e.message).toMatch(/expected an object \{ to/);
+    expect(e.message).not.toMatch(/getter|Proxy/);
+    expect(s.fake.requests).toHaveLength(0);
+  });
+
+  it.each([undefined, null, "15551234567"])("ensureCallPermission(%s) names the object it expects, not a throwing getter", async (input) => {
+    const s = await setup();
+    fake = s.fake;
+    const r = await ensureCallPermission(s.client, input as unknown as { user: string; requestBody: string });
+    const e = r._unsafeUnwrapErr();
+    expect(e).toMatchObject({ _tag: "InvalidInput", field: "input" });
+    expect(e.message).toMatch(/expected an object \{ user, requestBody \}/);
+    expect(e.message).not.toMatch(/getter|Proxy/);
+    expect(s.fake.requests).toHaveLength(0);
+  });
+
+  it("an input whose getter throws still says so", async () => {
+    const s = await setup();
+    fake = s.fake;
+    const hostile = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error("hostile");
+        },
+      },
+    );
+    const source = createCallEventSource();
+    const placed = await placeCall(s.client, source, hostile as PlaceCallInput);
+    await source.close();
+    expect(placed._unsafeUnwrapErr().message).toMatch(/getter or Proxy threw/);
+    const ensured = await ensureCallPermission(s.client, hostile as { user: string; requestBody: string });
+    expect(ensured._unsafeUnwrapErr().message).toMatch(/getter or Proxy threw/);
+  });
+});
+
+describe("a phone number written for people", () => {
+  it.each(["+1 555 123 4567", "1-555-123-4567", "(555) 123-4567"])("connect to %s says to send digits only", async (to) => {
+    const s = await setup();
+    fake = s.fake;
+    const e = (await s.client.connect({ to, sdp: OFFER }))._unsafeUnwrapErr();
+    expect(e).toMatchObject({ _tag: "InvalidInput", field: "to" });
+    expect(e.message).toMatch(/digits only/);
+    expect(e.message).toContain("e.g. 15551234567");
+    expect(s.fake.requests).toHaveLength(0);
+  });
+
+  it("a leading + is accepted", async () => {
+    const s = await setup();
+    fake = s.fake;
+    expect((await s.client.getCallPermissions({ userWaId: "+15551234567" })).isOk()).toBe(true);
+  });
+
+  it("the permission look-up says the same for userWaId", async () => {
+    const s = await setup();
+    fake = s.fake;
+    const e = (await s.client.getCallPermissions({ userWaId: "+1 555-123-4567" }))._unsafeUnwrapErr();
+    expect(e).toMatchObject({ _tag: "InvalidInput", field: "userWaId" });
+    expect(e.message).toMatch(/digits only/);
+  });
+});
