@@ -317,9 +317,16 @@ async function run(args: readonly string[], io: CliIo): Promise<number> {
     return 2;
   }
   const json = rest.includes("--json");
+  const unknown = rest.find((a) => a !== "--json" && a !== "-" && a.startsWith("-"));
+  if (unknown !== undefined) {
+    // Only a plain option name is echoed: a stray argument could be a pasted token.
+    const name = /^--?[a-z][a-z-]{0,39}$/.test(unknown) ? ` ${unknown}` : "";
+    io.err(`wacall explain: unknown option${name}; the options are --json and --help.\n\n${usage}`);
+    return 2;
+  }
   const files = rest.filter((a) => a !== "--json");
-  if (files.length > 1 || files.some((f) => f.startsWith("--"))) {
-    io.err(`Expected at most one file and --json.\n\n${usage}`);
+  if (files.length > 1) {
+    io.err(`wacall explain: give one file at most (none or - reads standard input).\n\n${usage}`);
     return 2;
   }
   const file = files[0];

@@ -82,6 +82,34 @@ const controls = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u
 
 const hostileText = "\u001b]0;evil\u0007title\u001b[2Jcleared\u001b[31mred\u001b[0m \u009b6n\u202eesrever\u202c \u001bPdcs\u001b\\end\r\n\ttab";
 
+describe("wacall explain's arguments", () => {
+  it("names an unknown option instead of reading it as a file or blaming the file count", async () => {
+    for (const option of ["--bogus", "-x", "--jsn"]) {
+      const r = await explain([option], '{"error":{"code":138006}}');
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`wacall explain: unknown option ${option}; the options are --json and --help.`);
+      expect(r.stderr).toContain("Usage: wacall explain");
+      expect(r.stdout).toBe("");
+    }
+  });
+  it("never echoes an option that could be a pasted secret", async () => {
+    const token = "EAAGm0PX4ZCpsBAKZBsecretTOKEN1234567890";
+    for (const option of [`--${token}`, `-${token}`, "--q7z=x"]) {
+      const r = await explain([option], "{}");
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain("wacall explain: unknown option; the options are --json and --help.");
+      expect(r.stderr).not.toContain(token);
+      expect(r.stderr).not.toContain("q7z");
+    }
+  });
+  it("says that one file at most is read", async () => {
+    const r = await explain(["a.json", "b.json"], "{}");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("wacall explain: give one file at most (none or - reads standard input).");
+    expect(r.stderr).not.toContain("a.json");
+  });
+});
+
 describe("wacall explain prints nothing a terminal would act on", () => {
   const body = JSON.stringify({ error: { code: 138006, message: `(#138006) ${hostileText}`, error_data: { details: hostileText }, error_user_title: hostileText, fbtrace_id: "\u001b[2JAQx" } });
 
