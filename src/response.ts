@@ -6,7 +6,7 @@
 import { err, ok, type Result } from "neverthrow";
 import type { Operation } from "./catalog.js";
 import { decodeGraphError, malformed, type DecodeContext } from "./decode.js";
-import { forOperation, type GraphErrorOf } from "./errors.js";
+import { forOperation, malformedResponse, type GraphErrorOf } from "./errors.js";
 import { guard } from "./internal/guard.js";
 import { bytesToText, isDict, own, parseJson, type Dict } from "./internal/json.js";
 import { redactDeep } from "./internal/redact.js";
@@ -119,7 +119,11 @@ export interface SuccessByOperation {
 /** The success value of operation `O`. */
 export type SuccessOf<O extends Operation> = SuccessByOperation[O];
 
-/** A response as received: status, body (string, bytes or parsed JSON), and headers. */
+/**
+ * A response as received: status, body (string, bytes or parsed JSON), and headers. A fetch
+ * `Response` fits this shape but its body is a stream: pass `{ status: res.status, body: await
+ * res.text(), headers: res.headers }` (given as is, it decodes to `MalformedResponse` `unreadable`).
+ */
 export interface RawResponse {
   readonly status: number;
   readonly body: unknown;
@@ -292,8 +296,30 @@ export interface DecodeOptions {
 
 const unreadable = malformed("unreadable", undefined, {});
 
-/** Reads the user's response object once; anything that is not a response reads as status 0. */
+/** Stands for the body of a fetch `Response`, which is a stream (never read here). */
+const streamBody: unique symbol = Symbol("stream body");
+
+/** Whether `v` is an instance of the global `name`, where the runtime has one (a Proxy's trap may throw). */
+function isInstance(v: unknown, name: "Response" | "ReadableStream" | "Blob"): boolean {
+  return guard(() => {
+    const type: unknown = (globalThis as Record<string, unknown>)[name];
+    return typeof type === "function" && typeof v === "object" && v !== null && v instanceof (type as abstract new () => object);
+  }, () => false);
+}
+
+/** What to do with a body that is still a stream, said in the error. */
+const streamMessage =
+  "The body is a stream (a fetch Response, a ReadableStream or a Blob), which cannot be read synchronously: pass { status: res.status, body: await res.text(), headers: res.headers }.";
+
+/**
+ * Reads the user's response object once; anything that is not a response reads as status 0. A
+ * fetch `Response` (its fields are getters) keeps its status and headers; its body stays unread.
+ */
 function readResponse(response: RawResponse): RawResponse {
+  if (isInstance(response, "Response")) {
+    const status = guard(() => response.status, () => 0);
+    return { status: typeof status === "number" && Number.isFinite(status) ? status : 0, body: streamBody, headers: guard(() => response.headers, () => undefined) };
+  }
   if (!isDict(response)) return { status: 0, body: undefined };
   const status = own(response, "status");
   return {
@@ -320,6 +346,9 @@ function decodeResponse<O extends Operation>(
 ): Result<SuccessOf<O>, GraphErrorOf<O>> {
   const fail = (e: Parameters<typeof forOperation>[0]) => err(forOperation(e, operation));
   const ctx: DecodeContext = { status: response.status, headers: response.headers, operation, clock: options.clock, secrets: options.secrets };
+  if (response.body === streamBody || isInstance(response.body, "ReadableStream") || isInstance(response.body, "Blob")) {
+    return fail(malformedResponse("unreadable", "", { message: streamMessage, ...(response.status > 0 && { httpStatus: response.status }), advice: "never", raw: undefined }));
+  }
   const is2xx = response.status >= 200 && response.status < 300;
   if (!is2xx) return fail(decodeGraphError(response.body, ctx));
   const parsed = parseBody(response.body);
