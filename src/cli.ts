@@ -114,8 +114,8 @@ const usage = `Usage: wacall explain [FILE] [--json]
        wacall dev --webhook URL --app-secret SECRET [--port 4010] [--verify-token TOKEN]
 
 Explains WhatsApp Calling API errors. Reads FILE, or standard input when FILE is absent or "-".
-Input: a response body (optionally with the HTTP status line and headers, as curl -i prints it),
-a Graph error envelope {"error": {...}}, an error object, or a whole webhook delivery.
+Input: a response body (optionally with its status line and headers, as curl -i or curl -v
+prints it), a Graph error envelope {"error": {...}}, an error object, or a webhook delivery.
 
   --json   print the explanation as JSON
   --help   print this help
@@ -199,8 +199,25 @@ function splitHttp(text: string): { status?: number; headers: Record<string, str
   return { status, headers, body };
 }
 
+/**
+ * The response of a `curl -v` transcript as `curl -i` prints it: the last `< HTTP/…` status line
+ * and its `< ` headers, then the body. The request (`> ` lines, with its `Authorization`), curl's
+ * own `* ` lines and its `{ [n bytes data]` markers are dropped. `undefined` when it is not one.
+ */
+function fromCurlVerbose(text: string): string | undefined {
+  const lines = text.split(/\r?\n/);
+  let start = -1;
+  for (let i = 0; i < lines.length; i++) if (/^< HTTP\/\d(\.\d)? \d{3}/.test(lines[i] ?? "")) start = i;
+  if (start < 0) return undefined;
+  let end = start;
+  while (end < lines.length && (lines[end] ?? "").startsWith("<")) end++;
+  const head = lines.slice(start, end).map((l) => l.replace(/^< ?/, "").trimEnd());
+  const body = lines.slice(end).filter((l) => !/^([*<>]( |$)|[{}] \[)/.test(l));
+  return `${head.filter((l) => l !== "").join("\r\n")}\r\n\r\n${body.join("\n")}`;
+}
+
 function classify(text: string): { errors: GraphError[]; note?: string } {
-  const { status, headers, body } = splitHttp(text);
+  const { status, headers, body } = splitHttp(fromCurlVerbose(text) ?? text);
   const parsed = parseJson(body.trim());
   if (parsed.ok && isDict(parsed.value) && parsed.value["object"] !== undefined) {
     // Item by item: the errors of the readable calls are explained even when another item is broken.

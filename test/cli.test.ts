@@ -102,6 +102,33 @@ describe("wacall explain's arguments", () => {
       expect(r.stderr).not.toContain("q7z");
     }
   });
+  it("reads a curl -v transcript: the response's status, headers and body, never the request's token", async () => {
+    const token = "EAAGm0PX4ZCpsBAKZBsecretTOKEN1234567890abcdef";
+    const transcript = [
+      "*   Trying 157.240.0.1:443...",
+      "* Connected to graph.facebook.com (157.240.0.1) port 443",
+      "> POST /v23.0/1234567890/calls HTTP/2",
+      "> Host: graph.facebook.com",
+      `> Authorization: Bearer ${token}`,
+      "> content-type: application/json",
+      ">",
+      "} [120 bytes data]",
+      "< HTTP/2 400 ",
+      "< content-type: application/json; charset=UTF-8",
+      "< retry-after: 30",
+      "<",
+      "{ [98 bytes data]",
+      '{"error":{"message":"(#138003) Duplicate call","type":"OAuthException","code":138003,"fbtrace_id":"AbC"}}',
+      "* Connection #0 to host graph.facebook.com left intact",
+    ].join("\r\n");
+    const r = await explain(["--json"], transcript);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { errors: { tag: string; retryAt?: string; fields: Record<string, unknown> }[] };
+    expect(out.errors).toHaveLength(1);
+    expect(out.errors[0]).toMatchObject({ tag: "DuplicateCall", fields: { httpStatus: 400, fbtraceId: "AbC" } });
+    expect(out.errors[0]?.retryAt).toBeDefined();
+    expect(r.stdout + r.stderr).not.toContain(token.slice(3));
+  });
   it("says that one file at most is read", async () => {
     const r = await explain(["a.json", "b.json"], "{}");
     expect(r.code).toBe(2);
