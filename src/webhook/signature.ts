@@ -158,7 +158,12 @@ export function matchesNow(secrets: readonly string[], body: Uint8Array, signatu
   return false;
 }
 
-const mismatch: SignatureError = Object.freeze({ _tag: "SignatureMismatch", message: "The signature does not match the body" });
+const mismatch: SignatureError = Object.freeze({
+  _tag: "SignatureMismatch",
+  message:
+    "The signature does not match the body: check the app secret (App settings › Basic, no surrounding whitespace), and that the handler gets the bytes as received, not re-serialized JSON.",
+});
+const noSecretMessage = "No app secret is configured: pass the app secret (App settings › Basic), or a list of them during a rotation.";
 const unchecked: SignatureError = Object.freeze({ _tag: "SignatureMismatch", message: "The signature could not be checked" });
 
 /**
@@ -167,7 +172,7 @@ const unchecked: SignatureError = Object.freeze({ _tag: "SignatureMismatch", mes
  * with Web Crypto. Never throws or rejects.
  */
 export function verifyOwnedBytes(body: Bytes, signatureHeader: string | null | undefined, secrets: readonly string[]): Result<void, SignatureError> | Promise<Result<void, SignatureError>> {
-  if (secrets.length === 0) return err({ _tag: "NoSecretConfigured", message: "No app secret is configured" });
+  if (secrets.length === 0) return err({ _tag: "NoSecretConfigured", message: noSecretMessage });
   const parsed = parseSignatureHeader(signatureHeader);
   if (parsed.isErr()) return err(parsed.error);
   const now = guard(() => matchesNow(secrets, body, parsed.value), () => undefined);
@@ -198,7 +203,7 @@ export function verifySignature(
     () => (typeof appSecret === "string" ? [appSecret] : Array.isArray(appSecret) ? (appSecret as readonly unknown[]) : []).filter((s): s is string => typeof s === "string" && s !== ""),
     () => [],
   );
-  if (secrets.length === 0) return errAsync<void, SignatureError>({ _tag: "NoSecretConfigured", message: "No app secret is configured" });
+  if (secrets.length === 0) return errAsync<void, SignatureError>({ _tag: "NoSecretConfigured", message: noSecretMessage });
   if (!guard(() => isRaw(rawBody), () => false)) {
     const e: SignatureError = { _tag: "BodyNotRaw", message: "Pass the raw body (string or bytes) as received, not a parsed object" };
     return errAsync<void, SignatureError>(e);
