@@ -59,6 +59,8 @@ export interface CallingClientOptions {
   /** The business phone number's id. */
   readonly phoneNumberId: string;
   /**
+   * Where the Graph API is: a host (or a proxy's prefix), without the version, which goes in
+   * `apiVersion`; a URL with a `/v23.0` segment is `InvalidInput`.
    * @default "https://graph.facebook.com"
    */
   readonly baseUrl?: string;

@@ -28,6 +28,10 @@ function baseUrlProblem(text: string): string | undefined {
     if (!url.protocol.startsWith("http")) return "must be an http(s) URL";
     if (url.username !== "" || url.password !== "") return "must not carry credentials (user:password@)";
     if (url.search !== "" || url.hash !== "") return "must not carry a query or a fragment";
+    // The version goes in apiVersion: 'https://graph.facebook.com/v23.0' would ask for /v23.0/v23.0/….
+    if (url.pathname.split("/").some((segment) => /^v\d+\.\d+$/.test(segment))) {
+      return "must not hold the Graph version: give the host (https://graph.facebook.com) as baseUrl and the version as apiVersion";
+    }
     return undefined;
   } catch {
     return "must be an http(s) URL";

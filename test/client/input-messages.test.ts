@@ -3,7 +3,7 @@
  * nothing is sent.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { createCallEventSource, ensureCallPermission, placeCall, sdpOffer, type PlaceCallInput } from "wacall/client";
+import { createCallEventSource, createCallingClient, ensureCallPermission, placeCall, sdpOffer, type PlaceCallInput } from "wacall/client";
 import type { FakeCallingApi } from "wacall/testing";
 import { setup } from "./helpers.js";
 
@@ -83,5 +83,28 @@ describe("a phone number written for people", () => {
     const e = (await s.client.getCallPermissions({ userWaId: "+1 555-123-4567" }))._unsafeUnwrapErr();
     expect(e).toMatchObject({ _tag: "InvalidInput", field: "userWaId" });
     expect(e.message).toMatch(/digits only/);
+  });
+});
+
+describe("a base URL copied with the Graph version in it", () => {
+  it.each(["/v23.0", "/v23.0/", "/v25.0/1234567890", "/graph/v24.0"])("baseUrl + %s is InvalidInput that says to use apiVersion, and nothing is sent", async (path) => {
+    const s = await setup();
+    fake = s.fake;
+    const client = createCallingClient({ baseUrl: `${s.fake.url}${path}`, accessToken: s.fake.accessToken, phoneNumberId: s.fake.phoneNumberId });
+    const e = (await client.getCallingSettings())._unsafeUnwrapErr();
+    expect(e).toMatchObject({ _tag: "InvalidInput", field: "baseUrl" });
+    expect(e.message).toMatch(/apiVersion/);
+    expect(e.message).toContain("https://graph.facebook.com");
+    expect(s.fake.requests).toHaveLength(0);
+  });
+
+  it("a base URL with another path (a proxy's) is still accepted", async () => {
+    const s = await setup();
+    fake = s.fake;
+    const client = createCallingClient({ baseUrl: `${s.fake.url}/`, accessToken: s.fake.accessToken, phoneNumberId: s.fake.phoneNumberId });
+    expect((await client.getCallingSettings()).isOk()).toBe(true);
+    const proxied = createCallingClient({ baseUrl: `${s.fake.url}/graph-proxy/v2-routes`, accessToken: s.fake.accessToken, phoneNumberId: s.fake.phoneNumberId, retry: { maxAttempts: 1 } });
+    // The fake serves no such prefix: the request was sent (and answered), not refused before sending.
+    expect((await proxied.getCallingSettings())._unsafeUnwrapErr()._tag).not.toBe("InvalidInput");
   });
 });
