@@ -177,7 +177,7 @@ export const validate = {
     // Never echo the token: a message about it says what is wrong, not what it is.
     if (o.accessToken.length > MAX_TOKEN) return problem("accessToken", `is longer than ${MAX_TOKEN} characters`);
     if (!isHeaderToken(o.accessToken)) return problem("accessToken", "contains characters that cannot be sent in an HTTP header (CR, LF, spaces, non-ASCII)");
-    if (typeof o.phoneNumberId !== "string" || !/^\d{1,32}$/.test(o.phoneNumberId)) return problem("phoneNumberId", "is the number's numeric id");
+    if (typeof o.phoneNumberId !== "string" || !/^\d{1,32}$/.test(o.phoneNumberId)) return problem("phoneNumberId", "is the phone number id (digits, from the app's API Setup page or WhatsApp Manager), not the phone number itself");
     if (typeof o.apiVersion !== "string" || !/^v\d{1,4}(\.\d{1,4})?$/.test(o.apiVersion)) return problem("apiVersion", "is a Graph API version such as v23.0");
     if (typeof o.baseUrl !== "string") return problem("baseUrl", "must be an http(s) URL");
     const urlProblem = baseUrlProblem(o.baseUrl);

@@ -108,3 +108,16 @@ describe("a base URL copied with the Graph version in it", () => {
     expect((await proxied.getCallingSettings())._unsafeUnwrapErr()._tag).not.toBe("InvalidInput");
   });
 });
+
+describe("a phone number given where its id goes", () => {
+  it.each(["+1 555 000 9999", "+15550009999", undefined])("phoneNumberId %s says where the id is found", async (phoneNumberId) => {
+    const s = await setup();
+    fake = s.fake;
+    const client = createCallingClient({ baseUrl: s.fake.url, accessToken: s.fake.accessToken, phoneNumberId: phoneNumberId as string });
+    const e = (await client.getCallingSettings())._unsafeUnwrapErr();
+    expect(e).toMatchObject({ _tag: "InvalidInput", field: "phoneNumberId" });
+    expect(e.message).toMatch(/API Setup/);
+    expect(e.message).toMatch(/not the phone number/);
+    expect(s.fake.requests).toHaveLength(0);
+  });
+});
