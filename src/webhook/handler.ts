@@ -15,7 +15,7 @@ import type { CallEvent, WebhookDecodeError, WebhookItemProblem } from "./events
 import type { WebhookItems } from "./event-types.js";
 import { decodeDelivery } from "./items.js";
 import { parseJson } from "../internal/json.js";
-import { verifyOwnedBytes, verifySubscription, type SignatureError } from "./signature.js";
+import { verifyOwnedBytes, verifySubscription, type SignatureError, type SubscriptionError } from "./signature.js";
 import type { Result } from "neverthrow";
 import { err } from "neverthrow";
 
@@ -46,6 +46,12 @@ export type WebhookHandlerProblem =
    * away before the end, `failed` when the stream broke or gave something other than bytes.
    */
   | { readonly _tag: "BodyUnreadable"; readonly reason: BodyUnreadableReason; readonly message: string }
+  /**
+   * A subscription handshake (`hub.mode=subscribe`) was refused (answered 403): the verify token
+   * does not match or is not configured, or the challenge is missing. A GET that is not a
+   * handshake is answered 403 without a report.
+   */
+  | { readonly _tag: "Subscription"; readonly error: SubscriptionError }
   /** Anything else (answered 500, so Meta redelivers). */
   | { readonly _tag: "Unexpected"; readonly message: string };
 
@@ -333,7 +339,11 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
   function handshake(query: string): { readonly status: number; readonly challenge?: string } {
     return verifySubscription(query, verifyToken).match(
       (challenge) => ({ status: 200, challenge }),
-      () => ({ status: 403 }),
+      (error) => {
+        // Only a real handshake is worth a report: health checks and scanners GET the URL too.
+        if (error._tag !== "NotASubscription") report({ _tag: "Subscription", error });
+        return { status: 403 };
+      },
     );
   }
 

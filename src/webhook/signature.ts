@@ -273,8 +273,11 @@ function subscription(input: unknown, verifyToken: unknown): Result<string, Subs
   else return err({ _tag: "NotASubscription", message: "Expected a URL, URLSearchParams or a query string" });
   if (params.get("hub.mode") !== "subscribe") return err({ _tag: "NotASubscription", message: "hub.mode is not subscribe" });
   const token = params.get("hub.verify_token") ?? "";
-  if (typeof verifyToken !== "string" || verifyToken === "" || !sameText(token, verifyToken)) {
-    return err({ _tag: "VerifyTokenMismatch", message: "hub.verify_token does not match" });
+  if (typeof verifyToken !== "string" || verifyToken === "") {
+    return err({ _tag: "VerifyTokenMismatch", message: "No verifyToken is configured: pass the verify token set in the app's webhook configuration (WhatsApp › Configuration)" });
+  }
+  if (!sameText(token, verifyToken)) {
+    return err({ _tag: "VerifyTokenMismatch", message: "hub.verify_token does not match the verifyToken given: set the same value in the app's webhook configuration (WhatsApp › Configuration)" });
   }
   const challenge = params.get("hub.challenge");
   if (challenge === null || challenge === "") return err({ _tag: "MissingChallenge", message: "hub.challenge is missing" });
