@@ -80,6 +80,7 @@ function sdp(value: unknown, role: "offer" | "answer"): Check {
   }
   const text = value["sdp"];
   if (text.length > MAX_SDP) return problem("sdp", `SDP text is longer than ${MAX_SDP} characters`);
+  if (text.trim() === "") return problem("sdp", "SDP text is empty: sdpOffer and sdpAnswer take the text (e.g. pc.localDescription.sdp), not the description object");
   if (!/^\s*v=0/.test(text)) return problem("sdp", "SDP text must start with a version line (v=0)");
   return undefined;
 }

@@ -121,3 +121,17 @@ describe("a phone number given where its id goes", () => {
     expect(s.fake.requests).toHaveLength(0);
   });
 });
+
+describe("an SDP helper given the description object instead of its text", () => {
+  it("connect says the helpers take the SDP text", async () => {
+    const s = await setup();
+    fake = s.fake;
+    s.fake.grantPermission("15551234567");
+    const description = { type: "offer", sdp: "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n" };
+    const e = (await s.client.connect({ to: "15551234567", sdp: sdpOffer(description as unknown as string) }))._unsafeUnwrapErr();
+    expect(e).toMatchObject({ _tag: "InvalidInput", field: "sdp" });
+    expect(e.message).toMatch(/empty/);
+    expect(e.message).toMatch(/localDescription\.sdp/);
+    expect(s.fake.requests).toHaveLength(0);
+  });
+});
