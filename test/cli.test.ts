@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { secretForms } from "../src/testing/arbitraries.js";
 import { inputLimit, printable, runCli } from "../src/cli.js";
+import { createWebhookHandler, toNodeListener } from "../src/webhook/index.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const tsx = `${root}node_modules/.bin/tsx`;
@@ -338,6 +339,24 @@ describe("wacall dev (as a process)", () => {
         expect(r.stdout).toContain("wacall dev: stopped.");
         expect(r.stdout + r.stderr).not.toContain(secret);
       }
+    } finally {
+      app.closeAllConnections();
+      await new Promise((r) => app.close(r));
+    }
+  }, 60_000);
+
+  it("a failed webhook check says what to look at: the verify token on 403, the path on 404", async () => {
+    const handler = createWebhookHandler({ appSecret: secret, verifyToken: "the-apps-verify-token", onEvent: () => undefined });
+    const listener = toNodeListener(handler);
+    const app = createServer((req, res) => (req.url?.startsWith("/webhook") === true ? listener(req, res) : res.writeHead(404).end()));
+    await new Promise<void>((r) => app.listen(0, "127.0.0.1", r));
+    const origin = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+    try {
+      const wrongToken = await runDev(["--webhook", `${origin}/webhook`, "--app-secret", secret, "--port", "0", "--verify-token", "another-token"], "SIGINT", async () => undefined);
+      expect(wrongToken.stdout).toContain("Webhook check:    failed: the endpoint answered 403; does --verify-token match the verifyToken of the app's webhook handler?");
+      expect(wrongToken.stdout).not.toContain("the-apps-verify-token");
+      const wrongPath = await runDev(["--webhook", `${origin}/hook`, "--app-secret", secret, "--port", "0", "--verify-token", "the-apps-verify-token"], "SIGINT", async () => undefined);
+      expect(wrongPath.stdout).toContain("Webhook check:    failed: the endpoint answered 404; is the path of --webhook the route of the app's webhook handler?");
     } finally {
       app.closeAllConnections();
       await new Promise((r) => app.close(r));

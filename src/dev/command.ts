@@ -88,7 +88,15 @@ async function verify(webhook: string, token: string): Promise<string> {
     const res = await fetch(url, { signal: AbortSignal.timeout(3_000) });
     const text = (await res.text()).slice(0, 100);
     if (res.status === 200 && text.trim() === challenge) return "ok (the endpoint echoed the challenge)";
-    return `failed: the endpoint answered ${res.status}${text.trim() === challenge ? "" : " without the challenge"}`;
+    const hint =
+      res.status === 403
+        ? "; does --verify-token match the verifyToken of the app's webhook handler?"
+        : res.status === 404 || res.status === 405
+          ? "; is the path of --webhook the route of the app's webhook handler?"
+          : text.trim() === challenge
+            ? ""
+            : " without the challenge";
+    return `failed: the endpoint answered ${res.status}${hint}`;
   } catch {
     return "failed: the endpoint could not be reached (is the app running?)";
   }
