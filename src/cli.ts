@@ -9,11 +9,9 @@
  */
 import { createReadStream } from "node:fs";
 import { catalog } from "./catalog.js";
-import { decodeGraphError } from "./decode.js";
 import type { GraphError } from "./errors.js";
-import { isDict, parseJson } from "./internal/json.js";
 import { redact } from "./internal/redact.js";
-import { decodeWebhookItems } from "./webhook/events.js";
+import { classify } from "./cli-input.js";
 
 /** What the CLI reads and writes; injectable for tests. */
 export interface CliIo {
@@ -179,60 +177,6 @@ function explain(e: GraphError): Explanation {
     ...(e.retryAt !== undefined && { retryAt: e.retryAt.toISOString() }),
     fields,
   };
-}
-
-/** Splits `HTTP/1.1 429 …` + headers + blank line + body, as `curl -i` prints a response. */
-function splitHttp(text: string): { status?: number; headers: Record<string, string>; body: string } {
-  const start = text.search(/\S/);
-  const trimmed = start <= 0 ? text : text.slice(start);
-  if (!/^HTTP\/\d(\.\d)? \d{3}/.test(trimmed)) return { headers: {}, body: text };
-  const sep = /\r?\n\r?\n/.exec(trimmed);
-  const head = sep === null ? trimmed : trimmed.slice(0, sep.index);
-  const body = sep === null ? "" : trimmed.slice(sep.index + sep[0].length);
-  const lines = head.split(/\r?\n/);
-  const status = Number((lines[0] ?? "").split(" ")[1]);
-  const headers: Record<string, string> = {};
-  for (const line of lines.slice(1)) {
-    const i = line.indexOf(":");
-    if (i > 0) headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
-  }
-  return { status, headers, body };
-}
-
-/**
- * The response of a `curl -v` transcript as `curl -i` prints it: the last `< HTTP/…` status line
- * and its `< ` headers, then the body. The request (`> ` lines, with its `Authorization`), curl's
- * own `* ` lines and its `{ [n bytes data]` markers are dropped. `undefined` when it is not one.
- */
-function fromCurlVerbose(text: string): string | undefined {
-  const lines = text.split(/\r?\n/);
-  let start = -1;
-  for (let i = 0; i < lines.length; i++) if (/^< HTTP\/\d(\.\d)? \d{3}/.test(lines[i] ?? "")) start = i;
-  if (start < 0) return undefined;
-  let end = start;
-  while (end < lines.length && (lines[end] ?? "").startsWith("<")) end++;
-  const head = lines.slice(start, end).map((l) => l.replace(/^< ?/, "").trimEnd());
-  const body = lines.slice(end).filter((l) => !/^([*<>]( |$)|[{}] \[)/.test(l));
-  return `${head.filter((l) => l !== "").join("\r\n")}\r\n\r\n${body.join("\n")}`;
-}
-
-function classify(text: string): { errors: GraphError[]; note?: string } {
-  const { status, headers, body } = splitHttp(fromCurlVerbose(text) ?? text);
-  const parsed = parseJson(body.trim());
-  if (parsed.ok && isDict(parsed.value) && parsed.value["object"] !== undefined) {
-    // Item by item: the errors of the readable calls are explained even when another item is broken.
-    const decoded = decodeWebhookItems(parsed.value);
-    if (decoded.isErr()) return { errors: [], note: `Not a readable webhook delivery: ${decoded.error.message} at ${decoded.error.path}` };
-    const { events, problems } = decoded.value;
-    const errors = events.flatMap((e) => (e._tag === "CallTerminate" ? e.errors : []));
-    const first = problems[0];
-    const skipped = first === undefined ? undefined : `${problems.length} item(s) could not be read, the first at ${first.path}: ${first.message}.`;
-    const none = errors.length === 0 ? `A webhook delivery with ${events.length} calling event(s) and no errors.` : undefined;
-    const note = [none, skipped].filter((n) => n !== undefined).join(" ");
-    return { errors, ...(note !== "" && { note }) };
-  }
-  if (parsed.ok && Array.isArray(parsed.value)) return { errors: parsed.value.map((v) => decodeGraphError(v, { status, headers })) };
-  return { errors: [decodeGraphError(body, { status, headers })] };
 }
 
 const adviceText: Readonly<Record<string, string>> = {

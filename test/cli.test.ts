@@ -130,6 +130,27 @@ describe("wacall explain's arguments", () => {
     expect(out.errors[0]?.retryAt).toBeDefined();
     expect(r.stdout + r.stderr).not.toContain(token.slice(3));
   });
+  it("finds the errors inside a structured log line, and says where", async () => {
+    const pino = JSON.stringify({ level: 50, time: 1_700_000_000_000, msg: "connect failed", err: { _tag: "CallPermissionNotFound", code: 138006, message: "(#138006) No approved call permission found", httpStatus: 401 } });
+    const r = await explain(["--json"], pino);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { errors: { tag: string; fields: Record<string, unknown> }[]; note?: string };
+    expect(out.errors.map((e) => e.tag)).toEqual(["CallPermissionNotFound"]);
+    expect(out.errors[0]?.fields["httpStatus"]).toBe(401);
+    expect(out.note).toContain("$.err");
+
+    // An HTTP client's error as logged: the Graph envelope a few levels down, with the status beside it.
+    const axios = JSON.stringify({ msg: "request failed", error: "AxiosError", response: { status: 400, data: { error: { code: 138012, message: "(#138012) Business initiated calls limit hit", error_data: { details: "Next call allowed at 1900000000" } } } } });
+    const nested = await explain(["--json"], axios);
+    const found = JSON.parse(nested.stdout) as { errors: { tag: string; retryAt?: string }[]; note?: string };
+    expect(found.errors.map((e) => e.tag)).toEqual(["BusinessInitiatedCallsLimitHit"]);
+    expect(found.errors[0]?.retryAt).toBe("2030-03-17T17:46:40.000Z");
+    expect(found.note).toContain("$.response.data");
+
+    // A log line with no error in it is still explained as what it is.
+    const plain = await explain(["--json"], JSON.stringify({ level: 30, msg: "call placed", callId: "wacid.X" }));
+    expect((JSON.parse(plain.stdout) as { errors: { tag: string }[] }).errors.map((e) => e.tag)).toEqual(["MalformedResponse"]);
+  });
   it("says that one file at most is read", async () => {
     const r = await explain(["a.json", "b.json"], "{}");
     expect(r.code).toBe(2);
