@@ -157,7 +157,7 @@ class Exchange {
         return this.forward(new Uint8Array(parsed));
       }
       if (parsed !== undefined && req.readableEnded !== false) {
-        const kind = parsed === null ? "null" : Array.isArray(parsed) ? "an array" : `a ${typeof parsed}`;
+        const kind = parsed === null ? "null" : Array.isArray(parsed) ? "an array" : typeof parsed === "object" ? "an object" : `a ${typeof parsed}`;
         return this.refuse(400, { _tag: "BodyUnreadable", reason: "consumed", message: consumedMessage(`a body parser already read it (req.body is ${kind})`) }, 0);
       }
       const method = req.method ?? "GET";
