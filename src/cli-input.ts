@@ -12,6 +12,8 @@ import { decodeWebhookItems } from "./webhook/events.js";
 /** Errors taken from one log line at most, and values looked at to find them. */
 const maxFound = 100;
 const maxVisited = 10_000;
+/** Log lines read from one paste (NDJSON). */
+const maxLines = 1_000;
 
 /** Whether a value is a Graph error on its own: an `{ error: {…} }` envelope, or a code with a message or a tag. */
 function looksLikeError(v: Record<string, unknown>): boolean {
@@ -82,12 +84,28 @@ function fromCurlVerbose(text: string): string | undefined {
 
 /**
  * The errors in a pasted text: a body (with its status line and headers as `curl -i` or `curl -v`
- * prints them), a Graph envelope, an error object, a list of them, a webhook delivery, or a
- * structured log line with errors inside. Never throws on JSON it made itself.
+ * prints them), a Graph envelope, an error object, a list of them, a webhook delivery, or
+ * structured log lines (one, or several as NDJSON) with errors inside. Never throws on JSON it made itself.
  */
 export function classify(text: string): { errors: GraphError[]; note?: string } {
   const { status, headers, body } = splitHttp(fromCurlVerbose(text) ?? text);
   const parsed = parseJson(body.trim());
+  if (!parsed.ok) {
+    // Several log lines pasted at once (NDJSON): each line is explained on its own.
+    const all = body
+      .split(/\r?\n/)
+      .map((text, i) => ({ text, number: i + 1 }))
+      .filter((l) => l.text.trim() !== "");
+    const lines = all.slice(0, maxLines);
+    if (lines.length > 1 && lines.every((l) => /^\s*[{[]/.test(l.text) && parseJson(l.text.trim()).ok)) {
+      const each = lines.map((l) => ({ ...classify(l.text), number: l.number }));
+      const notes = [
+        ...each.flatMap((r) => (r.note === undefined ? [] : [`line ${r.number}: ${r.note}`])),
+        ...(all.length > maxLines ? [`Only the first ${maxLines} lines were read; ${all.length - maxLines} more were not.`] : []),
+      ];
+      return { errors: each.flatMap((r) => r.errors), ...(notes.length > 0 && { note: notes.join(" ") }) };
+    }
+  }
   if (parsed.ok && isDict(parsed.value) && parsed.value["object"] !== undefined) {
     // Item by item: the errors of the readable calls are explained even when another item is broken.
     const decoded = decodeWebhookItems(parsed.value);

@@ -151,6 +151,22 @@ describe("wacall explain's arguments", () => {
     const plain = await explain(["--json"], JSON.stringify({ level: 30, msg: "call placed", callId: "wacid.X" }));
     expect((JSON.parse(plain.stdout) as { errors: { tag: string }[] }).errors.map((e) => e.tag)).toEqual(["MalformedResponse"]);
   });
+  it("reads several JSON log lines pasted at once (NDJSON), line by line", async () => {
+    const lines = [
+      JSON.stringify({ level: 50, msg: "connect failed", err: { code: 138006, message: "(#138006) No approved call permission found" } }),
+      "",
+      JSON.stringify({ error: { code: 138012, message: "(#138012) Business initiated calls limit hit", error_data: { details: "Next call allowed at 1900000000" } } }),
+      JSON.stringify({ level: 50, msg: "retry failed", err: { code: 138003, message: "(#138003) Duplicate call" } }),
+    ].join("\n");
+    const r = await explain(["--json"], lines);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { errors: { tag: string }[]; note?: string };
+    expect(out.errors.map((e) => e.tag)).toEqual(["CallPermissionNotFound", "BusinessInitiatedCallsLimitHit", "DuplicateCall"]);
+    expect(out.note).toContain("line 1: Found in a log line at $.err.");
+    // Line numbers are the paste's own, blank lines counted.
+    expect(out.note).toContain("line 4: Found in a log line at $.err.");
+    expect(out.note).not.toContain("line 3: ");
+  });
   it("says that one file at most is read", async () => {
     const r = await explain(["a.json", "b.json"], "{}");
     expect(r.code).toBe(2);
