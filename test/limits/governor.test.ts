@@ -8,21 +8,25 @@ import { startFakeCallingApi } from "wacall/testing";
 import { governed, memoryLimitGovernor, type LimitGovernor, type CallLimits } from "../../src/limits/index.js";
 import { redisLimitGovernor } from "../../src/redis/index.js";
 import { callEvents } from "../calls/events.js";
-import { connectClient, startRedis, type RedisServer } from "../redis/server.js";
+import { connectClient, connectClient5, startRedis, type RedisServer, type TestClient } from "../redis/server.js";
 
 let server: RedisServer;
 let redis: Awaited<ReturnType<typeof connectClient>>;
 let other: Awaited<ReturnType<typeof connectClient>>;
+// node-redis 5 (RESP2 by default): the oldest major the peer range accepts.
+let redis5: TestClient;
+let other5: TestClient;
 let n = 0;
 
 beforeAll(async () => {
   server = await startRedis();
   redis = await connectClient(server.url);
   other = await connectClient(server.url);
+  redis5 = await connectClient5(server.url);
+  other5 = await connectClient5(server.url);
 }, 20_000);
 afterAll(async () => {
-  await redis?.close().catch(() => undefined);
-  await other?.close().catch(() => undefined);
+  for (const c of [redis, other, redis5, other5]) await c?.close().catch(() => undefined);
   await server?.stop();
 });
 
@@ -34,6 +38,13 @@ const kinds: [string, Make][] = [
     (limits, clock) => {
       const phoneNumberId = `n${++n}`;
       return [redisLimitGovernor(redis, { phoneNumberId, limits, clock }), redisLimitGovernor(other, { phoneNumberId, limits, clock })];
+    },
+  ],
+  [
+    "redis (node-redis 5)",
+    (limits, clock) => {
+      const phoneNumberId = `n${++n}`;
+      return [redisLimitGovernor(redis5, { phoneNumberId, limits, clock }), redisLimitGovernor(other5, { phoneNumberId, limits, clock })];
     },
   ],
 ];

@@ -67,7 +67,7 @@ async function app(neverthrow: string, moduleResolution: "nodenext" | "bundler" 
 /** The lower bound of a `>=A <B` range, and its exclusive upper major. */
 function range(spec: string): { readonly lowest: string; readonly belowMajor: number } {
   const m = /^>=(\d+\.\d+\.\d+) <(\d+)$/.exec(spec);
-  if (m === null) throw new Error(`unexpected neverthrow range ${spec}`);
+  if (m === null) throw new Error(`unexpected peer range ${spec}`);
   return { lowest: m[1] as string, belowMajor: Number(m[2]) };
 }
 const versionOf = async (pkg: string): Promise<string> => (JSON.parse(await readFile(join(root, "node_modules", pkg, "package.json"), "utf8")) as { version: string }).version;
@@ -93,6 +93,15 @@ describe("the packed package", () => {
     // The exit code says whether a problem counts under the profile (node10 and CJS-from-ESM do not).
     expect(attw.code, attw.stdout.slice(0, 2000)).toBe(0);
   }, 120_000);
+});
+
+describe("node-redis is an optional peer, tested at each major of its range", () => {
+  it("the range's lowest major is installed as redis5 and its highest as redis (the Redis suites run both)", async () => {
+    const { lowest, belowMajor } = range(manifest.peerDependencies?.["redis"] ?? "");
+    expect(manifest.dependencies?.["redis"]).toBeUndefined();
+    expect((await versionOf("redis5")).split(".")[0]).toBe(lowest.split(".")[0]);
+    expect(Number((await versionOf("redis")).split(".")[0])).toBe(belowMajor - 1);
+  });
 });
 
 describe("neverthrow is a peer dependency, tested at both ends of its range", () => {

@@ -5,6 +5,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, connect } from "node:net";
 import { createClient } from "redis";
+import { createClient as createClient5 } from "redis5";
+import type { RedisCommands } from "../../src/redis/index.js";
 
 export interface RedisServer {
   readonly port: number;
@@ -96,3 +98,28 @@ export async function connectClient(url: string) {
   await client.connect();
   return client;
 }
+
+/** What the store tests use of a client, whichever major of node-redis made it. */
+export interface TestClient extends RedisCommands {
+  pTTL(key: string): Promise<unknown>;
+  get(key: string): Promise<unknown>;
+  close(): Promise<unknown>;
+  destroy(): unknown;
+}
+
+/**
+ * The same with node-redis 5, the oldest major the peer range accepts (its default protocol is
+ * RESP2, where node-redis 6 speaks RESP3, so replies come in other shapes).
+ */
+export async function connectClient5(url: string): Promise<TestClient> {
+  const client = createClient5({ url, disableOfflineQueue: true, socket: { reconnectStrategy: (n: number) => Math.min(50 * n, 200), connectTimeout: 1_000 } });
+  client.on("error", () => undefined);
+  await client.connect();
+  return client;
+}
+
+/** Both majors, for suites that run once per client. */
+export const clientMajors: readonly (readonly [string, (url: string) => Promise<TestClient>])[] = [
+  ["node-redis 6", connectClient],
+  ["node-redis 5", connectClient5],
+];
