@@ -29,8 +29,8 @@ const budgets: readonly Budget[] = [
   // 10 kB client, 8 kB webhook) are not reachable as built: the parts below that every decode
   // needs (redaction, the catalog, retry times) are already 7.3 kB together.
   { name: "decodeGraphError + matchError", source: `export { decodeGraphError, matchError } from "wacall";`, gzipMax: 10_800 },
-  { name: "createCallingClient", source: `export { createCallingClient } from "wacall/client";`, gzipMax: 21_500 },
-  { name: "createWebhookHandler", source: `export { createWebhookHandler } from "wacall/webhook";`, gzipMax: 22_500 },
+  { name: "createCallingClient", source: `export { createCallingClient } from "wacall/client";`, gzipMax: 21_800 },
+  { name: "createWebhookHandler", source: `export { createWebhookHandler } from "wacall/webhook";`, gzipMax: 23_200 },
 ];
 
 /**
