@@ -60,7 +60,8 @@ export interface CallingClientOptions {
   readonly phoneNumberId: string;
   /**
    * Where the Graph API is: a host (or a proxy's prefix), without the version, which goes in
-   * `apiVersion`; a URL with a `/v23.0` segment is `InvalidInput`.
+   * `apiVersion`; a URL whose path ends in a version (`/v23.0`, or `/v23.0/` then ids or
+   * `calls`) is `InvalidInput`. A proxy prefix with a version of its own (`/v1.0/graph`) is fine.
    * @default "https://graph.facebook.com"
    */
   readonly baseUrl?: string;

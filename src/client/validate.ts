@@ -20,6 +20,9 @@ const ymd = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 const MAX_OPAQUE = 512;
 const MAX_SDP = 64 * 1024;
 
+/** The Calling API's endpoints below a phone number id, as they would follow a version in a pasted URL. */
+const graphEndpoints: readonly string[] = ["calls", "settings", "call_permissions"];
+
 /** Why a base URL cannot be used, or `undefined`. The URL itself is never echoed. */
 function baseUrlProblem(text: string): string | undefined {
   if (!/^https?:\/\/[^\s/]+/.test(text)) return "must be an http(s) URL";
@@ -29,7 +32,12 @@ function baseUrlProblem(text: string): string | undefined {
     if (url.username !== "" || url.password !== "") return "must not carry credentials (user:password@)";
     if (url.search !== "" || url.hash !== "") return "must not carry a query or a fragment";
     // The version goes in apiVersion: 'https://graph.facebook.com/v23.0' would ask for /v23.0/v23.0/….
-    if (url.pathname.split("/").some((segment) => /^v\d+\.\d+$/.test(segment))) {
+    // A version followed by a gateway's own path (/v1.0/graph) is a prefix, not the Graph version;
+    // one followed by nothing, ids or a Calling API endpoint (/v23.0/1234567890/calls) is.
+    const segments = url.pathname.split("/").filter((segment) => segment !== "");
+    let at = segments.length - 1;
+    while (at >= 0 && !/^v\d+\.\d+$/.test(segments[at] ?? "")) at--;
+    if (at >= 0 && segments.slice(at + 1).every((segment) => /^\d+$/.test(segment) || graphEndpoints.includes(segment))) {
       return "must not hold the Graph version: give the host (https://graph.facebook.com) as baseUrl and the version as apiVersion";
     }
     return undefined;

@@ -1,0 +1,100 @@
+/**
+ * The clearer messages for bad input, attacked as a hostile or careless user would: a proxy
+ * whose own path looks like a Graph version, and response-shaped objects that throw.
+ */
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { decodeCallingResponse } from "wacall";
+import { createCallingClient } from "wacall/client";
+import { startFakeCallingApi, type FakeCallingApi } from "wacall/testing";
+
+const token = "EAAGm0PX4ZCpsBAKZBsecretTOKEN1234567890abcdef";
+
+/** A reverse proxy on loopback that serves the Graph API under its own versioned prefix. */
+async function startProxy(prefix: string, target: string): Promise<{ server: Server; url: string; paths: string[] }> {
+  const paths: string[] = [];
+  const read = async (req: IncomingMessage) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    return Buffer.concat(chunks);
+  };
+  const server = createServer((req, res) => {
+    const path = req.url ?? "/";
+    paths.push(path);
+    if (!path.startsWith(`${prefix}/`)) {
+      res.writeHead(404).end();
+      return;
+    }
+    void read(req).then(async (body) => {
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string" && k !== "host" && k !== "connection") headers[k] = v;
+      const answer = await fetch(`${target}${path.slice(prefix.length)}`, { method: req.method ?? "GET", headers, ...(body.length > 0 && { body }) });
+      res.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "application/json" }).end(Buffer.from(await answer.arrayBuffer()));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, paths };
+}
+
+describe("the baseUrl version check", () => {
+  let fake: FakeCallingApi | undefined;
+  let proxy: Server | undefined;
+  afterEach(async () => {
+    proxy?.closeAllConnections();
+    await new Promise((resolve) => (proxy === undefined ? resolve(undefined) : proxy.close(resolve)));
+    await fake?.close();
+    proxy = undefined;
+    fake = undefined;
+  });
+
+  it("a gateway whose own prefix has a version segment (/v1.0/graph) is used, with the Graph version after it", async () => {
+    fake = await startFakeCallingApi({ accessToken: token });
+    const gateway = await startProxy("/v1.0/graph", fake.url);
+    proxy = gateway.server;
+    const client = createCallingClient({ baseUrl: `${gateway.url}/v1.0/graph`, accessToken: token, phoneNumberId: fake.phoneNumberId, apiVersion: "v23.0" });
+    const r = await client.getCallingSettings();
+    expect(r.isOk(), JSON.stringify(r)).toBe(true);
+    expect(gateway.paths).toEqual([`/v1.0/graph/v23.0/${fake.phoneNumberId}/settings?fields=calling`]);
+  });
+
+  it("the Graph version at the end of baseUrl, with or without a slash, is still refused before anything is sent", async () => {
+    for (const baseUrl of ["https://graph.facebook.com/v23.0", "https://graph.facebook.com/v23.0/", "https://proxy.example/graph/v22.0", "https://graph.facebook.com/v23.0/1234567890/calls"]) {
+      const client = createCallingClient({ baseUrl, accessToken: token, phoneNumberId: "1234567890", fetch: () => Promise.reject(new Error("nothing may be sent")) });
+      const e = (await client.getCallingSettings())._unsafeUnwrapErr();
+      expect(e).toMatchObject({ _tag: "InvalidInput", field: "baseUrl" });
+      expect(e.message).toMatch(/apiVersion/);
+    }
+  });
+});
+
+describe("decodeCallingResponse on response-shaped objects that throw", () => {
+  const boom = () => {
+    throw new Error(`hostile ${token}`);
+  };
+  const remedy = "body: await res.text()";
+
+  it("a Response whose status or headers getter throws still gets the remedy, and never the thrower's words", () => {
+    let armed = false;
+    class ThrowingHeaders extends Response {
+      override get headers(): Headers {
+        return armed ? boom() : super.headers;
+      }
+    }
+    class ThrowingStatus extends Response {
+      override get status(): number {
+        return armed ? boom() : super.status;
+      }
+    }
+    const headers = new ThrowingHeaders("{}", { status: 429 });
+    const status = new ThrowingStatus("{}", { status: 429 });
+    armed = true;
+    const fromHeaders = decodeCallingResponse("connect", headers)._unsafeUnwrapErr();
+    expect(fromHeaders).toMatchObject({ _tag: "MalformedResponse", reason: "unreadable", httpStatus: 429 });
+    expect(fromHeaders.message).toContain(remedy);
+    const fromStatus = decodeCallingResponse("connect", status)._unsafeUnwrapErr();
+    expect(fromStatus).toMatchObject({ _tag: "MalformedResponse", reason: "unreadable" });
+    expect(fromStatus.message).toContain(remedy);
+    expect(JSON.stringify([fromHeaders, fromStatus])).not.toContain(token.slice(3));
+  });
+});
