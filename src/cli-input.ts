@@ -23,6 +23,16 @@ function looksLikeError(v: Record<string, unknown>): boolean {
   return numeric && (typeof v["message"] === "string" || typeof v["_tag"] === "string");
 }
 
+/** Longest key written whole in a path: a path is repeated for each error found under it. */
+const maxKeyInPath = 40;
+
+/** A key as written in a path, cut (at a whole character) when it is long. */
+function shortKey(k: string): string {
+  if (k.length <= maxKeyInPath) return k;
+  const high = k.charCodeAt(maxKeyInPath - 1);
+  return `${k.slice(0, high >= 0xd800 && high <= 0xdbff ? maxKeyInPath - 1 : maxKeyInPath)}…`;
+}
+
 /**
  * The errors inside a log line (`{"msg": …, "err": {…}}`, an HTTP client's `response.data`),
  * breadth first and bounded, each with its JSON path and the HTTP status logged beside it.
@@ -38,7 +48,7 @@ function nestedErrors(root: Record<string, unknown>): { value: unknown; path: st
       continue;
     }
     if (depth >= 8) continue;
-    const children: [string, unknown][] = Array.isArray(value) ? value.map((v, i): [string, unknown] => [`[${i}]`, v]) : isDict(value) ? Object.entries(value).map(([k, v]): [string, unknown] => [`.${k}`, v]) : [];
+    const children: [string, unknown][] = Array.isArray(value) ? value.map((v, i): [string, unknown] => [`[${i}]`, v]) : isDict(value) ? Object.entries(value).map(([k, v]): [string, unknown] => [`.${shortKey(k)}`, v]) : [];
     for (const [step, child] of children) {
       if (queue.length >= maxVisited) break;
       if (typeof child === "object" && child !== null) queue.push({ value: child, path: `${path}${step}`, depth: depth + 1, ...(isDict(value) && { parent: value }) });

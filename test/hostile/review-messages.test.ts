@@ -1,6 +1,7 @@
 /**
- * The clearer messages for bad input, attacked as a hostile or careless user would: a proxy
- * whose own path looks like a Graph version, and response-shaped objects that throw.
+ * The clearer messages for bad input, attacked as a hostile or careless user would: log lines
+ * built to blow up the note that says where an error was found, a proxy whose own path looks like a Graph version, and response-shaped
+ * objects that throw.
  */
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -8,8 +9,33 @@ import { afterEach, describe, expect, it } from "vitest";
 import { decodeCallingResponse } from "wacall";
 import { createCallingClient } from "wacall/client";
 import { startFakeCallingApi, type FakeCallingApi } from "wacall/testing";
+import { runCli } from "../../src/cli.js";
+
+async function explain(args: string[], input: string) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(["explain", ...args], { readStdin: () => Promise.resolve(input), out: (t) => out.push(t), err: (t) => err.push(t) });
+  return { code, stdout: out.join(""), stderr: err.join("") };
+}
+
+type Explained = { errors: { tag: string; fields: Record<string, unknown> }[]; note?: string };
 
 const token = "EAAGm0PX4ZCpsBAKZBsecretTOKEN1234567890abcdef";
+
+describe("wacall explain on a log line built to inflate the note", () => {
+  it("a 9 MB key above 100 errors: each is explained, and the note stays short", async () => {
+    const key = "k".repeat(9 * 1024 * 1024);
+    const text = JSON.stringify({ [key]: Array.from({ length: 100 }, (_, i) => ({ code: 138006, message: `(#138006) No approved call permission found ${i}` })) });
+    const r = await explain(["--json"], text);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as Explained;
+    expect(out.errors).toHaveLength(100);
+    expect(out.errors.every((e) => e.tag === "CallPermissionNotFound")).toBe(true);
+    expect(out.note).toMatch(/^Found in a log line at \$\.k+…\[0\]/);
+    expect(r.stdout.length).toBeLessThan(200_000);
+  }, 30_000);
+});
 
 /** A reverse proxy on loopback that serves the Graph API under its own versioned prefix. */
 async function startProxy(prefix: string, target: string): Promise<{ server: Server; url: string; paths: string[] }> {
