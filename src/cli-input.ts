@@ -75,6 +75,18 @@ function splitHttp(text: string): { status?: number; headers: Record<string, str
   return { status, headers, body };
 }
 
+/** What curl prints once a transfer ends, on the body's own line when the body has no final newline (Graph's have none). */
+const curlClosing = ["* Connection #", "* Closing connection", "* shutting down connection"];
+
+/** A body line without curl's closing message after it (a JSON string that holds those words is left alone). */
+function withoutCurlClosing(line: string): string {
+  for (const marker of curlClosing) {
+    const at = line.lastIndexOf(marker);
+    if (at > 0 && !/["{}[\]]/.test(line.slice(at))) return line.slice(0, at);
+  }
+  return line;
+}
+
 /**
  * The response of a `curl -v` transcript as `curl -i` prints it: the last `< HTTP/…` status line
  * and its `< ` headers, then the body. The request (`> ` lines, with its `Authorization`), curl's
@@ -88,7 +100,10 @@ function fromCurlVerbose(text: string): string | undefined {
   let end = start;
   while (end < lines.length && (lines[end] ?? "").startsWith("<")) end++;
   const head = lines.slice(start, end).map((l) => l.replace(/^< ?/, "").trimEnd());
-  const body = lines.slice(end).filter((l) => !/^([*<>]( |$)|[{}] \[)/.test(l));
+  const body = lines
+    .slice(end)
+    .filter((l) => !/^([*<>]( |$)|[{}] \[)/.test(l))
+    .map(withoutCurlClosing);
   return `${head.filter((l) => l !== "").join("\r\n")}\r\n\r\n${body.join("\n")}`;
 }
 

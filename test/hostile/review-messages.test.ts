@@ -1,6 +1,7 @@
 /**
- * The clearer messages for bad input, attacked as a hostile or careless user would: log lines
- * built to blow up the note that says where an error was found, a proxy whose own path looks like a Graph version, and response-shaped
+ * The clearer messages for bad input, attacked as a hostile or careless user would: what a
+ * terminal really shows for `curl -v`, log lines built to blow up the note that says where an
+ * error was found, a proxy whose own path looks like a Graph version, and response-shaped
  * objects that throw.
  */
 import { createServer, type IncomingMessage, type Server } from "node:http";
@@ -21,6 +22,24 @@ async function explain(args: string[], input: string) {
 type Explained = { errors: { tag: string; fields: Record<string, unknown> }[]; note?: string };
 
 const token = "EAAGm0PX4ZCpsBAKZBsecretTOKEN1234567890abcdef";
+const duplicate = '{"error":{"message":"(#138003) Duplicate call","type":"OAuthException","code":138003,"fbtrace_id":"AbC"}}';
+
+describe("wacall explain on a curl -v transcript as a terminal shows it", () => {
+  // Graph's bodies end without a newline, so curl's closing `* …` line follows the body on the same line.
+  it.each([
+    "* Connection #0 to host graph.facebook.com left intact",
+    "* Closing connection 0",
+    "* shutting down connection #0",
+  ])("a body followed on its line by curl's '%s' is still the response", async (closing) => {
+    const transcript = ["> POST /v23.0/1234567890/calls HTTP/2", "> Host: graph.facebook.com", `> Authorization: Bearer ${token}`, ">", "< HTTP/2 400 ", "< content-type: application/json", "<", `${duplicate}${closing}`, ""].join("\n");
+    const r = await explain(["--json"], transcript);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as Explained;
+    expect(out.errors.map((e) => e.tag)).toEqual(["DuplicateCall"]);
+    expect(out.errors[0]?.fields["httpStatus"]).toBe(400);
+    expect(r.stdout + r.stderr).not.toContain(token.slice(3));
+  });
+});
 
 describe("wacall explain on a log line built to inflate the note", () => {
   it("a 9 MB key above 100 errors: each is explained, and the note stays short", async () => {
