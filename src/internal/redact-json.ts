@@ -15,6 +15,7 @@ import {
   MAX_ITEMS,
   MAX_NODES,
   mayTrigger,
+  readEscapes,
   redact,
   REDACTED,
   setOwn,
@@ -60,7 +61,12 @@ const hasOwn = Object.prototype.hasOwnProperty;
 const unused: Set<object> = new Set();
 
 function hasForm(text: string, scrub: Scrubber | undefined): boolean {
-  if (scrub !== undefined) for (const form of scrub.forms) if (text.includes(form)) return true;
+  if (scrub === undefined || scrub.forms.length === 0) return false;
+  for (const form of scrub.forms) if (text.includes(form)) return true;
+  // A secret written with \uXXXX escapes (see readEscapes).
+  if (!text.includes("\\u")) return false;
+  const read = readEscapes(text);
+  for (const form of scrub.forms) if (read.includes(form)) return true;
   return false;
 }
 

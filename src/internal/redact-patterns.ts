@@ -93,6 +93,8 @@ const mayTriggerRe = new RegExp(
     "[|%]",
     "-[pPuU]",
     `:\\\\*/\\\\*/[^\\s:@/?#\\\\"<>%]*:`,
+    // A JSON \uXXXX escape, which may hide any of the above (see readEscapes).
+    "\\\\u[0-9A-Fa-f]{4}",
   ].join("|"),
 );
 
@@ -124,10 +126,38 @@ const triggers: readonly RegExp[] = (() => {
   return [...byFlags].map(([flags, sources]) => new RegExp(sources.join("|"), flags));
 })();
 
-/** Whether one of the patterns matches somewhere in the text. */
-export function triggered(text: string): boolean {
+function rawTriggered(text: string): boolean {
   for (const t of triggers) if (t.test(text)) return true;
   return false;
+}
+
+/** Whether one of the patterns matches somewhere in the text, or in it with its `\uXXXX` escapes read. */
+export function triggered(text: string): boolean {
+  return rawTriggered(text) || (text.includes("\\u") && rawTriggered(readEscapes(text)));
+}
+
+/**
+ * JSON's `\uXXXX` escapes read as the characters they stand for: `"\u0045AAG…"` is the token
+ * `EAAG…` to every JSON reader, so the patterns must see it so too. One backslash per match keeps
+ * it linear (the backslashes of an escape escaped again stay in front of the character, which the
+ * patterns do not mind). Control, line-separator and bidi characters stay escaped (tab, newline
+ * and return in their short form, which the patterns read as whitespace), so a redacted text
+ * never gains what a terminal or log viewer would interpret.
+ *
+ * @example
+ * readEscapes("\\u0045AA"); // "EAA"
+ */
+export function readEscapes(text: string): string {
+  return text.includes("\\u") ? text.replace(/\\u([0-9A-Fa-f]{4})/g, readEscape) : text;
+}
+
+/** JSON's two-character escapes of the control characters that have one. */
+const shortEscapes: Readonly<Record<number, string>> = { 8: "\\b", 9: "\\t", 10: "\\n", 12: "\\f", 13: "\\r" };
+
+function readEscape(escape: string, hex: string): string {
+  const c = Number.parseInt(hex, 16);
+  const unsafe = c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029 || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+  return unsafe ? (shortEscapes[c] ?? escape) : String.fromCharCode(c);
 }
 
 /**
@@ -139,6 +169,15 @@ export function triggered(text: string): boolean {
  * applyEveryPattern("a=ice-pwd:abc"); // "a=ice-pwd:[redacted]"
  */
 export function applyEveryPattern(text: string): string {
+  const out = chain(text);
+  if (!out.includes("\\u")) return out;
+  // Escapes that hide a match: the text with them read, redacted; as written otherwise.
+  const read = readEscapes(out);
+  const again = chain(read);
+  return again === read ? out : again;
+}
+
+function chain(text: string): string {
   let out = text;
   for (const [re, replacement] of patterns) out = out.replace(re, replacement);
   return out;

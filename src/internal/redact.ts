@@ -13,9 +13,9 @@
  * for). Every function here is total and linear in its input: text longer than
  * {@link SCAN_LIMIT} is cut before any pattern runs, and the patterns have no nested quantifier.
  */
-import { applyEveryPattern, mayTrigger, REDACTED, triggered } from "./redact-patterns.js";
+import { applyEveryPattern, mayTrigger, readEscapes, REDACTED, triggered } from "./redact-patterns.js";
 
-export { applyEveryPattern, mayTrigger, patternSources, quick, REDACTED, triggered } from "./redact-patterns.js";
+export { applyEveryPattern, mayTrigger, patternSources, quick, readEscapes, REDACTED, triggered } from "./redact-patterns.js";
 
 /** Exact secrets a component knows, scrubbed from every string it returns, in any form. */
 export interface Scrubber {
@@ -114,11 +114,23 @@ export function joinScrubbers(a: Scrubber | undefined, b: Scrubber | undefined):
   return { forms: [...new Set([...a.forms, ...b.forms])].sort((x, y) => y.length - x.length) };
 }
 
-function scrubExact(text: string, scrub: Scrubber | undefined): string {
-  if (scrub === undefined) return text;
+function replaceForms(text: string, forms: readonly string[]): string {
   let out = text;
-  for (const form of scrub.forms) if (out.includes(form)) out = out.split(form).join(REDACTED);
+  for (const form of forms) if (out.includes(form)) out = out.split(form).join(REDACTED);
   return out;
+}
+
+/**
+ * The exact secrets of `scrub` replaced. A secret written with JSON `\uXXXX` escapes is found in
+ * the text with its escapes read, which is then what comes back (as written otherwise).
+ */
+function scrubExact(text: string, scrub: Scrubber | undefined): string {
+  if (scrub === undefined || scrub.forms.length === 0) return text;
+  const out = replaceForms(text, scrub.forms);
+  if (!out.includes("\\u")) return out;
+  const read = readEscapes(out);
+  const again = replaceForms(read, scrub.forms);
+  return again === read ? out : again;
 }
 
 function applyPatterns(text: string): string {
@@ -162,40 +174,12 @@ export function redactField(text: string, scrub?: Scrubber): string {
   return bound(redact(text, scrub), FIELD_LIMIT);
 }
 
-/**
- * JSON's `\uXXXX` escapes read as the characters they stand for, so that redaction sees a secret
- * however a body's text wrote it (`"\u0045AAG…"` is the token `EAAG…` to every JSON reader).
- * One backslash per match keeps it linear; the backslashes of an escape escaped again stay in
- * front of the character, which the patterns do not mind.
- */
-function readEscapes(text: string): string {
-  return text.includes("\\u") ? text.replace(/\\u([0-9A-Fa-f]{4})/g, readEscape) : text;
-}
-
-/** JSON's two-character escapes of the control characters that have one. */
-const shortEscapes: Readonly<Record<number, string>> = { 8: "\\b", 9: "\\t", 10: "\\n", 12: "\\f", 13: "\\r" };
-
-/**
- * One escape as its character, unless that is a control, line-separator or bidi character: a
- * snippet must not gain what a terminal or log viewer would interpret. Those stay escaped (`\t`,
- * `\n`, `\r` in their short form, which the patterns read as whitespace).
- */
-function readEscape(escape: string, hex: string): string {
-  const c = Number.parseInt(hex, 16);
-  const unsafe = c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029 || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
-  return unsafe ? (shortEscapes[c] ?? escape) : String.fromCharCode(c);
-}
-
 /** The start of a text, secrets redacted, at most `max` characters. */
 export function snippetOf(text: string, max: number, scrub?: Scrubber): string {
   try {
-    // Scrub exact secrets in the whole text, so none straddles the cut. Then read the `\uXXXX`
-    // escapes of a head long enough for the snippet however many escapes it holds (6 characters
-    // each), scrub again (a told secret may have been escaped), and redact a little past the cut
-    // so a pattern straddling it is still recognised.
-    const exact = scrubExact(text, scrub);
-    const head = readEscapes(exact.slice(0, (max + 512) * 6));
-    return applyPatterns(scrubExact(head, scrub).slice(0, max + 512)).slice(0, max);
+    // Scrub exact secrets in the whole text, so none straddles the cut; then redact a little past
+    // the cut so a pattern straddling it is still recognised.
+    return applyPatterns(scrubExact(text, scrub).slice(0, max + 512)).slice(0, max);
   } catch {
     return "";
   }

@@ -54,12 +54,18 @@ describe("a secret written with \\u escapes in a body's text", () => {
     expect(printed(e)).not.toContain(token.slice(4));
   });
 
-  it("escapes of control, line-separator and bidi characters stay escaped: a snippet gains nothing a terminal interprets", () => {
-    const body = `{"data":"red \\u001b[31m tab \\u0009 nul \\u0000 ls \\u2028 rlo \\u202e c1 \\u009b end \\u0041"}`;
+  it("escapes read to find a secret keep control, line-separator and bidi characters escaped: a snippet gains nothing a terminal interprets", () => {
+    const body = String.raw`{"data":"\u0045AAGm0PX4ZCpsBAKZ red \u001b[31m tab \u0009 nul \u0000 ls \u2028 rlo \u202e c1 \u009b end \u0041"}`;
     const e = decodeGraphError(body, { status: 400 });
     if (e._tag !== "MalformedResponse") throw new Error(`expected MalformedResponse, got ${e._tag}`);
-    expect(e.snippet).toBe(String.raw`{"data":"red \u001b[31m tab \t nul \u0000 ls \u2028 rlo \u202e c1 \u009b end A"}`);
+    expect(e.snippet).toBe(String.raw`{"data":"EAA[redacted] red \u001b[31m tab \t nul \u0000 ls \u2028 rlo \u202e c1 \u009b end A"}`);
     expect(e.snippet).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e]/);
+  });
+
+  it("a body whose escapes hide no secret is shown as written", () => {
+    const body = String.raw`{"data":"caf\u00e9 \u001b[31m \u0041"}`;
+    const e = decodeGraphError(body, { status: 400 });
+    expect(e._tag === "MalformedResponse" && e.snippet).toBe(body);
   });
 
   test.prop([arbToken.chain((s) => fc.tuple(fc.constant(s), arbSecretForm(s), fc.constantFrom(...escapings)))], { numRuns: 200 })(
@@ -74,4 +80,23 @@ describe("a secret written with \\u escapes in a body's text", () => {
       }
     },
   );
+
+  test.prop([arbToken.chain((s) => fc.tuple(fc.constant(s), arbSecretForm(s), fc.constantFrom(...escapings)))], { numRuns: 200 })(
+    "inside a decoded field, escaped once more (JSON text held in a string), it is redacted too",
+    ([secret, form, how]) => {
+      const inner = escaped(form.text, how);
+      for (const field of ["message", "error_user_msg", "fbtrace_id"] as const) {
+        const body = JSON.stringify({ error: { code: 131000, [field]: inner, error_data: { details: inner } } });
+        const why = `${form.form} (${how}) in ${field}`;
+        expect(leaked(decodeGraphError(body, { status: 500, secrets: [secret] }), form.needles), why).toEqual([]);
+        expect(leaked(decodeGraphError(body, { status: 500 }), patternNeedles(form)), why).toEqual([]);
+        expect(leaked(decodeCallingResponse("connect", { status: 500, body }), patternNeedles(form)), why).toEqual([]);
+      }
+    },
+  );
+
+  it("a field whose escapes hide no secret is kept as Meta wrote it", () => {
+    const e = decodeGraphError(JSON.stringify({ error: { code: 131000, message: String.raw`caf\u00e9 \u0041` } }), { status: 500 });
+    expect(e.message).toBe(String.raw`caf\u00e9 \u0041`);
+  });
 });
