@@ -138,17 +138,53 @@ export function triggered(text: string): boolean {
 
 /**
  * JSON's `\uXXXX` escapes read as the characters they stand for: `"\u0045AAG…"` is the token
- * `EAAG…` to every JSON reader, so the patterns must see it so too. One backslash per match keeps
- * it linear (the backslashes of an escape escaped again stay in front of the character, which the
- * patterns do not mind). Control, line-separator and bidi characters stay escaped (tab, newline
- * and return in their short form, which the patterns read as whitespace), so a redacted text
- * never gains what a terminal or log viewer would interpret.
+ * `EAAG…` to every JSON reader, so the patterns must see it so too. Backslashes before a `u` are
+ * read as JSON reads them (a pair is one backslash), and what that leaves is read again, up to
+ * three levels: `\\u0020` (JSON text held in a JSON string) and `\u005cu0020` are a space too.
+ * Control, line-separator and bidi characters stay escaped (tab, newline and return in their
+ * short form, which the patterns read as whitespace), so a redacted text never gains what a
+ * terminal or log viewer would interpret. Each level is one linear pass.
  *
  * @example
  * readEscapes("\\u0045AA"); // "EAA"
  */
 export function readEscapes(text: string): string {
-  return text.includes("\\u") ? text.replace(/\\u([0-9A-Fa-f]{4})/g, readEscape) : text;
+  let out = text;
+  for (let level = 0; level < 3; level++) {
+    const next = readLevel(out);
+    if (next === out) break;
+    out = next;
+  }
+  return out;
+}
+
+const hex4 = /^[0-9A-Fa-f]{4}$/;
+
+function readLevel(text: string): string {
+  let at = text.indexOf("\\u");
+  if (at === -1) return text;
+  let out = "";
+  let from = 0;
+  while (at !== -1) {
+    // The run of backslashes that ends at this one, not before what was already copied. As a
+    // JSON reader would: pairs are escaped backslashes, and an odd one left starts the escape.
+    let start = at;
+    while (start > from && text.charCodeAt(start - 1) === 0x5c) start--;
+    const run = at - start + 1;
+    const hex = text.slice(at + 2, at + 6);
+    if (run % 2 === 0) {
+      out += `${text.slice(from, start)}${"\\".repeat(run / 2)}u`;
+      from = at + 2;
+    } else if (hex4.test(hex)) {
+      out += `${text.slice(from, start)}${"\\".repeat((run - 1) / 2)}${readEscape(text.slice(at, at + 6), hex)}`;
+      from = at + 6;
+    } else {
+      out += text.slice(from, at + 2);
+      from = at + 2;
+    }
+    at = text.indexOf("\\u", from);
+  }
+  return out + text.slice(from);
 }
 
 /** JSON's two-character escapes of the control characters that have one. */

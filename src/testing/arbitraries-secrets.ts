@@ -82,6 +82,10 @@ export function secretForms(secret: string, sep = " "): readonly SecretForm[] {
     f("redis://:<pwd>@host", `redis://:${secret}@cache.internal:6379`),
     f("scheme%3A%2F%2Fuser%3A<pwd>%40host", `next=amqp%3A%2F%2Fapp%3A${secret}%40mq.internal%2Fvhost`),
     f("scheme:\\/\\/user:<pwd>@host", `{"url":"https:\\/\\/app:${secret}@proxy.example\\/x"}`),
+    // JSON text may write any character as a \uXXXX escape (a field can hold JSON of its own).
+    f("\\u0045AA…", `\\u0045AA${secret}`, secret),
+    f("Bearer\\u0020<tok>", `Bearer\\u0020${secret}`),
+    f('"\\u0061ccess_token":"<tok>"', `{"\\u0061ccess_token":"${secret}"}`),
     f("echoed in prose", `The value ${secret} was not accepted`, secret, true),
   ];
 }

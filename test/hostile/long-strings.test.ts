@@ -25,9 +25,11 @@ const longStrings: readonly (readonly [string, () => string])[] = [
   ['"9" × 3M + "|x"', () => `${"9".repeat(3 * M)}|x`],
   ['"token=\\"" × 300k', () => 'token="'.repeat(300_000)],
   ['"\\u001b[" × 1M', () => "\u001b[".repeat(M)],
-  // JSON escapes, read before redaction: one per match, linear in a run of backslashes.
+  // JSON escapes, read before redaction: each level one linear pass, also over runs of backslashes.
   [String.raw`"\u0045AA" × 500k`, () => String.raw`\u0045AA`.repeat(500_000)],
   [String.raw`"\" × 3M + "u0045AAGxxxxxxxx"`, () => `${"\\".repeat(3 * M)}u0045AAGxxxxxxxx`],
+  [String.raw`"\u" × 1M`, () => "\\u".repeat(M)],
+  [String.raw`"\\\u005c" × 300k + "u0045AAGxxxxxxxx"`, () => `${String.raw`\\\u005c`.repeat(300_000)}u0045AAGxxxxxxxx`],
 ];
 
 /** Every decoder, with the string in the fields it reads. */
