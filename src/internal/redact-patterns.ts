@@ -13,9 +13,14 @@ export const REDACTED = "[redacted]";
 // Each pattern is a literal prefix followed by single character-class runs: no nested or
 // adjacent overlapping quantifiers, so matching is linear in the (already bounded) text.
 const tokenChars = "[A-Za-z0-9._~+/=|:-]";
-// Whitespace before a value: real whitespace, an escaped one (`\t`, also doubly escaped inside a
-// JSON string held in a string), or a percent-encoded one.
-const gap = "(?:\\s|\\\\+[trn]|%20|%09)";
+// Whitespace as a JSON escape: the short forms (also doubly escaped inside a JSON string held in a
+// string) and the whitespace that readEscapes keeps escaped (vertical tab, line and paragraph
+// separators), which JSON reads as whitespace that `\s` matches.
+const escapedSpace = "\\\\+(?:[trnf]|u000[bB]|u202[89])";
+// Whitespace before a value: real, escaped, or percent-encoded.
+const gap = `(?:\\s|${escapedSpace}|%20|%09)`;
+// Whitespace around a credential parameter's `=`: real or escaped.
+const space = `(?:\\s|${escapedSpace})`;
 // A quote, possibly escaped once or more.
 const quote = "\\\\*[\"']";
 // A URL's userinfo: `scheme://user:password@`, also with the slashes JSON-escaped (`:\/\/`, any
@@ -44,7 +49,7 @@ const patterns: readonly (readonly [RegExp, string])[] = [
   [
     new RegExp(
       `((?:access|refresh|client|app|id|session|auth|bearer)?[_-]?(?:token|secret)|appsecret_proof|password|passwd|api[_-]?key)` +
-        `(\\s*=\\s*(?:${quote})?|%3[dD]|${quote}${gap}*:${gap}*(?:${quote})?|:(?=[^\\s]))([^\\s"'&,;\\\\]+)`,
+        `(${space}*=${space}*(?:${quote})?|%3[dD]|${quote}${gap}*:${gap}*(?:${quote})?|:(?=[^\\s]))([^\\s"'&,;\\\\]+)`,
       "gi",
     ),
     `$1$2${REDACTED}`,
@@ -53,8 +58,8 @@ const patterns: readonly (readonly [RegExp, string])[] = [
   [new RegExp(`(${urlSep}${urlUser}(?::|%3[aA]))${urlPassword}(@|%40)`, "g"), `$1${REDACTED}$2`],
   // App access tokens: `<app id>|<app secret>` (the id is kept).
   [/(\b\d{6,20}(?:\||%7[cC]))[A-Za-z0-9_-]{16,}/g, `$1${REDACTED}`],
-  // SDP ICE credentials, with or without a space after the colon.
-  [/(a=ice-(?:pwd|ufrag)[ \t]*:[ \t]*)[^\s"'\\]+/gi, `$1${REDACTED}`],
+  // SDP ICE credentials, with or without a space or tab (possibly escaped) after the colon.
+  [/(a=ice-(?:pwd|ufrag)(?:[ \t]|\\+t)*:(?:[ \t]|\\+t)*)[^\s"'\\]+/gi, `$1${REDACTED}`],
 ];
 
 // A necessary condition of every pattern, cheap to test: each pattern's match contains one of
@@ -139,61 +144,111 @@ export function triggered(text: string): boolean {
 /**
  * JSON's `\uXXXX` escapes read as the characters they stand for: `"\u0045AAG…"` is the token
  * `EAAG…` to every JSON reader, so the patterns must see it so too. Backslashes before a `u` are
- * read as JSON reads them (a pair is one backslash), and what that leaves is read again, up to
- * three levels: `\\u0020` (JSON text held in a JSON string) and `\u005cu0020` are a space too.
- * Control, line-separator and bidi characters stay escaped (tab, newline and return in their
- * short form, which the patterns read as whitespace), so a redacted text never gains what a
- * terminal or log viewer would interpret. Each level is one linear pass.
+ * read as JSON reads them (a pair is one backslash), and what that leaves is read again, as often
+ * as it takes: `\\u0020` (JSON text held in a JSON string), `\u005cu0020` and any deeper nesting
+ * are a space too. Control, line-separator and bidi characters stay escaped, in lower case (tab,
+ * newline, return, form feed and backspace in their short form), so a redacted text never gains
+ * what a terminal or log viewer would interpret. One pass over the text with a stack of what it
+ * has read: each character is pushed once and each escape read pops more than it pushes, so the
+ * work is linear however deep the nesting.
  *
  * @example
  * readEscapes("\\u0045AA"); // "EAA"
  */
 export function readEscapes(text: string): string {
-  let out = text;
-  for (let level = 0; level < 3; level++) {
-    const next = readLevel(out);
-    if (next === out) break;
-    out = next;
+  const first = text.indexOf("\\u");
+  if (first === -1) return text;
+  let start = first;
+  while (start > 0 && text.charCodeAt(start - 1) === BACKSLASH) start--;
+  // Reading never lengthens the text: each escape read pops more units than it pushes back.
+  const units = new Uint16Array(text.length - start);
+  const kept = new Uint8Array(text.length - start);
+  let top = 0;
+  for (let i = start; i < text.length; i++) {
+    units[top] = text.charCodeAt(i);
+    kept[top++] = 0;
+    top = settle(units, kept, top);
   }
-  return out;
+  return text.slice(0, start) + shown(units, kept, top);
 }
 
-const hex4 = /^[0-9A-Fa-f]{4}$/;
+const BACKSLASH = 0x5c;
 
-function readLevel(text: string): string {
-  let at = text.indexOf("\\u");
-  if (at === -1) return text;
+function hexDigit(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  const l = c | 0x20;
+  return l >= 0x61 && l <= 0x66 ? l - 0x61 + 10 : -1;
+}
+
+/**
+ * Reads the escape at the top of the stack, if there is one, and again while what it read ends
+ * another. A run of `r` backslashes before `uXXXX` is what `k` readings make of it: each halves an
+ * even run and reads the escape after an odd one, so `(m - 1) / 2` backslashes are left before the
+ * character, `m` the odd part of `r`. The characters kept escaped are never a backslash, `u` or a
+ * hex digit, so they end every escape.
+ */
+function settle(units: Uint16Array, kept: Uint8Array, top: number): number {
+  for (;;) {
+    if (top < 6 || units[top - 5] !== 0x75 || units[top - 6] !== BACKSLASH) return top;
+    let c = 0;
+    for (let j = top - 4; j < top; j++) {
+      const d = hexDigit(units[j] as number);
+      if (d < 0) return top;
+      c = c * 16 + d;
+    }
+    let run = 1;
+    while (top - 6 - run >= 0 && units[top - 6 - run] === BACKSLASH) run++;
+    let odd = run;
+    while (odd % 2 === 0) odd /= 2;
+    top -= 5 + run;
+    for (let k = 0; k < (odd - 1) / 2; k++) {
+      units[top] = BACKSLASH;
+      kept[top++] = 0;
+    }
+    units[top] = c;
+    kept[top++] = keptEscaped(c) ? 1 : 0;
+  }
+}
+
+/** The stack as text: the characters kept escaped written as their escape. */
+function shown(units: Uint16Array, kept: Uint8Array, top: number): string {
   let out = "";
   let from = 0;
-  while (at !== -1) {
-    // The run of backslashes that ends at this one, not before what was already copied. As a
-    // JSON reader would: pairs are escaped backslashes, and an odd one left starts the escape.
-    let start = at;
-    while (start > from && text.charCodeAt(start - 1) === 0x5c) start--;
-    const run = at - start + 1;
-    const hex = text.slice(at + 2, at + 6);
-    if (run % 2 === 0) {
-      out += `${text.slice(from, start)}${"\\".repeat(run / 2)}u`;
-      from = at + 2;
-    } else if (hex4.test(hex)) {
-      out += `${text.slice(from, start)}${"\\".repeat((run - 1) / 2)}${readEscape(text.slice(at, at + 6), hex)}`;
-      from = at + 6;
-    } else {
-      out += text.slice(from, at + 2);
-      from = at + 2;
-    }
-    at = text.indexOf("\\u", from);
+  for (let i = 0; i <= top; i++) {
+    if (i < top && kept[i] === 0) continue;
+    for (let j = from; j < i; j += 4096) out += String.fromCharCode(...units.subarray(j, Math.min(i, j + 4096)));
+    if (i < top) out += escapeOf(units[i] as number);
+    from = i + 1;
   }
-  return out + text.slice(from);
+  return out;
 }
 
 /** JSON's two-character escapes of the control characters that have one. */
 const shortEscapes: Readonly<Record<number, string>> = { 8: "\\b", 9: "\\t", 10: "\\n", 12: "\\f", 13: "\\r" };
 
-function readEscape(escape: string, hex: string): string {
-  const c = Number.parseInt(hex, 16);
-  const unsafe = c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029 || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
-  return unsafe ? (shortEscapes[c] ?? escape) : String.fromCharCode(c);
+/** Control, line-separator and bidi characters: what a read escape leaves escaped. */
+function keptEscaped(c: number): boolean {
+  return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029 || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
+/** A character kept escaped as {@link readEscapes} writes it. */
+function escapeOf(c: number): string {
+  return shortEscapes[c] ?? `\\u${c.toString(16).padStart(4, "0")}`;
+}
+
+/**
+ * JSON text of a string as {@link readEscapes} leaves it: what `JSON.stringify` writes, with the
+ * characters it writes as they are but readEscapes keeps escaped (DEL, C1 controls, line and
+ * paragraph separators, bidi controls) escaped too. A secret written with escapes is found in
+ * this form.
+ *
+ * @example
+ * readForm("a\u2028b"); // "a\\u2028b"
+ */
+export function readForm(text: string): string {
+  return JSON.stringify(text)
+    .slice(1, -1)
+    .replace(/[\u007f-\u009f\u2028-\u202e\u2066-\u2069]/g, (ch) => escapeOf(ch.charCodeAt(0)));
 }
 
 /**
@@ -205,12 +260,20 @@ function readEscape(escape: string, hex: string): string {
  * applyEveryPattern("a=ice-pwd:abc"); // "a=ice-pwd:[redacted]"
  */
 export function applyEveryPattern(text: string): string {
+  return everyPattern(text).out;
+}
+
+/**
+ * {@link applyEveryPattern}, saying whether escapes hid a match (then `out` is the text with its
+ * escapes read, which can be much shorter than the text).
+ */
+export function everyPattern(text: string): { readonly out: string; readonly read: boolean } {
   const out = chain(text);
-  if (!out.includes("\\u")) return out;
+  if (!out.includes("\\u")) return { out, read: false };
   // Escapes that hide a match: the text with them read, redacted; as written otherwise.
   const read = readEscapes(out);
   const again = chain(read);
-  return again === read ? out : again;
+  return again === read ? { out, read: false } : { out: again, read: true };
 }
 
 function chain(text: string): string {

@@ -13,7 +13,7 @@
  * for). Every function here is total and linear in its input: text longer than
  * {@link SCAN_LIMIT} is cut before any pattern runs, and the patterns have no nested quantifier.
  */
-import { applyEveryPattern, mayTrigger, readEscapes, REDACTED, triggered } from "./redact-patterns.js";
+import { everyPattern, mayTrigger, readEscapes, readForm, REDACTED, triggered } from "./redact-patterns.js";
 
 export { applyEveryPattern, mayTrigger, patternSources, quick, readEscapes, REDACTED, triggered } from "./redact-patterns.js";
 
@@ -60,6 +60,8 @@ function formsOf(secret: string): string[] {
   }
   const json = JSON.stringify(secret).slice(1, -1);
   add(json);
+  // As readEscapes shows a secret written with escapes: DEL, C1, separators and bidi escaped.
+  add(readForm(secret));
   add(json.replace(/\//g, "\\/"));
   add(base64(secret));
   const b64 = base64(secret);
@@ -133,10 +135,18 @@ function scrubExact(text: string, scrub: Scrubber | undefined): string {
   return again === read ? out : again;
 }
 
-function applyPatterns(text: string): string {
-  if (!mayTrigger(text) || !triggered(text)) return text;
-  return applyEveryPattern(text);
+const untouched = (text: string) => ({ out: text, read: false });
+
+function applyPatterns(text: string): { readonly out: string; readonly read: boolean } {
+  if (!mayTrigger(text) || !triggered(text)) return untouched(text);
+  return everyPattern(text);
 }
+
+/**
+ * How far before a cut a secret the patterns did not see whole may show: a match straddling the
+ * cut is not recognised, and what of it lies before the cut is shorter than this.
+ */
+const CUT_MARGIN = 512;
 
 
 /**
@@ -151,8 +161,14 @@ function applyPatterns(text: string): string {
 export function redact(text: string, scrub?: Scrubber): string {
   try {
     const exact = scrubExact(text, scrub);
-    const bounded = exact.length > SCAN_LIMIT ? `${exact.slice(0, SCAN_LIMIT)}…[truncated ${exact.length - SCAN_LIMIT} chars]` : exact;
-    return applyPatterns(bounded);
+    if (exact.length <= SCAN_LIMIT) return applyPatterns(exact).out;
+    const marker = `…[truncated ${exact.length - SCAN_LIMIT} chars]`;
+    const redacted = applyPatterns(`${exact.slice(0, SCAN_LIMIT)}${marker}`);
+    if (!redacted.read) return redacted.out;
+    // Escapes read shorten the text and bring the cut into view: a secret it cut short of what a
+    // pattern recognises would show, so the margin before the cut goes too.
+    const head = applyPatterns(exact.slice(0, SCAN_LIMIT)).out;
+    return `${head.slice(0, Math.max(0, head.length - CUT_MARGIN))}${marker}`;
   } catch {
     return REDACTED;
   }
@@ -179,7 +195,16 @@ export function snippetOf(text: string, max: number, scrub?: Scrubber): string {
   try {
     // Scrub exact secrets in the whole text, so none straddles the cut; then redact a little past
     // the cut so a pattern straddling it is still recognised.
-    return applyPatterns(scrubExact(text, scrub).slice(0, max + 512)).slice(0, max);
+    const exact = scrubExact(text, scrub);
+    const head = applyPatterns(exact.slice(0, max + CUT_MARGIN));
+    if (!head.read) return head.out.slice(0, max);
+    // Escapes hid a secret, so the snippet shows the text with its escapes read, which may be far
+    // shorter: the margin past the cut is taken in that text. Past what redact scans, nothing is read.
+    const scanned = exact.slice(0, SCAN_LIMIT);
+    const read = readEscapes(scanned);
+    const out = applyPatterns(read.slice(0, max + CUT_MARGIN)).out;
+    const cutInView = read.length <= max + CUT_MARGIN && scanned.length < exact.length;
+    return (cutInView ? out.slice(0, Math.max(0, out.length - CUT_MARGIN)) : out).slice(0, max);
   } catch {
     return "";
   }
