@@ -27,10 +27,10 @@ const budgets: readonly Budget[] = [
   { name: "matchError", source: `export { matchError } from "wacall";`, gzipMax: 1_000 },
   // The main entry points, at today's sizes plus a margin. Smaller targets (6 kB decode + match,
   // 10 kB client, 8 kB webhook) are not reachable as built: the parts below that every decode
-  // needs (redaction, the catalog, retry times) are already 7.3 kB together.
-  { name: "decodeGraphError + matchError", source: `export { decodeGraphError, matchError } from "wacall";`, gzipMax: 10_800 },
-  { name: "createCallingClient", source: `export { createCallingClient } from "wacall/client";`, gzipMax: 21_800 },
-  { name: "createWebhookHandler", source: `export { createWebhookHandler } from "wacall/webhook";`, gzipMax: 23_200 },
+  // needs (redaction, the catalog, retry times) are already 8.2 kB together.
+  { name: "decodeGraphError + matchError", source: `export { decodeGraphError, matchError } from "wacall";`, gzipMax: 11_800 },
+  { name: "createCallingClient", source: `export { createCallingClient } from "wacall/client";`, gzipMax: 22_700 },
+  { name: "createWebhookHandler", source: `export { createWebhookHandler } from "wacall/webhook";`, gzipMax: 24_100 },
 ];
 
 /**
@@ -42,19 +42,19 @@ const parts: readonly Budget[] = [
   {
     name: "redaction (every secret form, bounded copies)",
     source: `export { makeScrubber, redactDeep, redactField, snippetOf } from "{dist}/internal/redact.js"; export { redactJson } from "{dist}/internal/redact-json.js";`,
-    gzipMax: 3_150,
+    gzipMax: 4_000,
   },
   { name: "the catalog (every code, with its summary and remediation)", source: `export { catalog } from "wacall";`, gzipMax: 3_150 },
   { name: "retry times (Retry-After, times in details)", source: `export { computeRetryAt } from "{dist}/retry.js";`, gzipMax: 1_450 },
   {
     name: "decode floor: redaction + catalog + retry times + matchError",
     source: `export { makeScrubber, redactDeep, redactField, snippetOf } from "{dist}/internal/redact.js"; export { redactJson } from "{dist}/internal/redact-json.js"; export { catalog, matchError } from "wacall"; export { computeRetryAt } from "{dist}/retry.js";`,
-    gzipMax: 7_700,
+    gzipMax: 8_600,
   },
   {
     name: "webhook floor: redaction + catalog + verifySignature",
     source: `export { makeScrubber, redactDeep, redactField, snippetOf } from "{dist}/internal/redact.js"; export { redactJson } from "{dist}/internal/redact-json.js"; export { catalog } from "wacall"; export { verifySignature } from "wacall/webhook";`,
-    gzipMax: 7_700,
+    gzipMax: 8_700,
   },
 ];
 
