@@ -93,6 +93,8 @@ function withoutCurlClosing(line: string): string {
  * own `* ` lines and its `{ [n bytes data]` markers are dropped. `undefined` when it is not one.
  */
 function fromCurlVerbose(text: string): string | undefined {
+  // Without a status line there is nothing to read: a paste of any size is not split for nothing.
+  if (!text.includes("< HTTP/")) return undefined;
   const lines = text.split(/\r?\n/);
   let start = -1;
   for (let i = 0; i < lines.length; i++) if (/^< HTTP\/\d(\.\d)? \d{3}/.test(lines[i] ?? "")) start = i;
@@ -108,6 +110,33 @@ function fromCurlVerbose(text: string): string | undefined {
 }
 
 /**
+ * The non-empty lines of a paste (at most {@link maxLines}, with their line numbers) and how many
+ * more there are, read with `indexOf` so that megabytes of line breaks build no array of them.
+ */
+function logLines(body: string): { readonly lines: readonly { readonly text: string; readonly number: number }[]; readonly more: number } {
+  const lines: { text: string; number: number }[] = [];
+  let more = 0;
+  let number = 0;
+  for (let from = 0; from <= body.length; ) {
+    const at = body.indexOf("\n", from);
+    const end = at === -1 ? body.length : at;
+    const text = body.slice(from, end > from && body.charCodeAt(end - 1) === 0x0d ? end - 1 : end);
+    number++;
+    if (text.trim() === "") {
+      // nothing to read
+    } else if (lines.length < maxLines) {
+      lines.push({ text, number });
+      // A line that is not JSON: the paste is not NDJSON, and nothing after it changes that.
+      if (!/^\s*[{[]/.test(text)) break;
+    } else {
+      more++;
+    }
+    from = end + 1;
+  }
+  return { lines, more };
+}
+
+/**
  * The errors in a pasted text: a body (with its status line and headers as `curl -i` or `curl -v`
  * prints them), a Graph envelope, an error object, a list of them, a webhook delivery, or
  * structured log lines (one, or several as NDJSON) with errors inside. Never throws on JSON it made itself.
@@ -117,16 +146,13 @@ export function classify(text: string): { errors: GraphError[]; note?: string } 
   const parsed = parseJson(body.trim());
   if (!parsed.ok) {
     // Several log lines pasted at once (NDJSON): each line is explained on its own.
-    const all = body
-      .split(/\r?\n/)
-      .map((text, i) => ({ text, number: i + 1 }))
-      .filter((l) => l.text.trim() !== "");
-    const lines = all.slice(0, maxLines);
+    const pasted = logLines(body);
+    const { lines } = pasted;
     if (lines.length > 1 && lines.every((l) => /^\s*[{[]/.test(l.text) && parseJson(l.text.trim()).ok)) {
       const each = lines.map((l) => ({ ...classify(l.text), number: l.number }));
       const notes = [
         ...each.flatMap((r) => (r.note === undefined ? [] : [`line ${r.number}: ${r.note}`])),
-        ...(all.length > maxLines ? [`Only the first ${maxLines} lines were read; ${all.length - maxLines} more were not.`] : []),
+        ...(pasted.more > 0 ? [`Only the first ${maxLines} lines were read; ${pasted.more} more were not.`] : []),
       ];
       return { errors: each.flatMap((r) => r.errors), ...(notes.length > 0 && { note: notes.join(" ") }) };
     }
