@@ -173,6 +173,9 @@ export function readEscapes(text: string): string {
 }
 
 const BACKSLASH = 0x5c;
+/** Marks on the stack of {@link readEscapes}: a character of the text as given (0), one kept escaped, one an escape produced. */
+const KEPT = 1;
+const PRODUCED = 2;
 
 function hexDigit(c: number): number {
   if (c >= 0x30 && c <= 0x39) return c - 0x30;
@@ -196,17 +199,20 @@ function settle(units: Uint16Array, kept: Uint8Array, top: number): number {
       if (d < 0) return top;
       c = c * 16 + d;
     }
+    // The run counts the backslashes of the escape's own level: a backslash an escape produced
+    // (`\u005c`) never pairs with a backslash of the text after it (`\u005c\u006e` is `\n`).
+    const produced = kept[top - 6] === PRODUCED;
     let run = 1;
-    while (top - 6 - run >= 0 && units[top - 6 - run] === BACKSLASH) run++;
+    while (top - 6 - run >= 0 && units[top - 6 - run] === BACKSLASH && (kept[top - 6 - run] === PRODUCED) === produced) run++;
     let odd = run;
     while (odd % 2 === 0) odd /= 2;
     top -= 5 + run;
     for (let k = 0; k < (odd - 1) / 2; k++) {
       units[top] = BACKSLASH;
-      kept[top++] = 0;
+      kept[top++] = PRODUCED;
     }
     units[top] = c;
-    kept[top++] = keptEscaped(c) ? 1 : 0;
+    kept[top++] = keptEscaped(c) ? KEPT : PRODUCED;
   }
 }
 
@@ -215,7 +221,7 @@ function shown(units: Uint16Array, kept: Uint8Array, top: number): string {
   let out = "";
   let from = 0;
   for (let i = 0; i <= top; i++) {
-    if (i < top && kept[i] === 0) continue;
+    if (i < top && kept[i] !== KEPT) continue;
     for (let j = from; j < i; j += 4096) out += String.fromCharCode(...units.subarray(j, Math.min(i, j + 4096)));
     if (i < top) out += escapeOf(units[i] as number);
     from = i + 1;

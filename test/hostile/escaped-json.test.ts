@@ -95,6 +95,14 @@ describe("a secret written with \\u escapes in a body's text", () => {
     },
   );
 
+  it("a backslash an escape produced does not pair with the next escape's: \\u005c\\u006e is an escaped newline", () => {
+    // `"access_token":\n"<tok>"` with every character escaped, held in a message.
+    const token = "sFBHGzqjvc3AV99rU0lh6PJL7";
+    const inner = escaped(`"access_token":\\n"${token}"`, "every character");
+    const e = decodeGraphError(JSON.stringify({ error: { code: 131000, message: inner } }), { status: 500 });
+    expect(printed(e)).not.toContain(token.slice(6));
+  });
+
   it("a field whose escapes hide no secret is kept as Meta wrote it", () => {
     const e = decodeGraphError(JSON.stringify({ error: { code: 131000, message: String.raw`caf\u00e9 \u0041` } }), { status: 500 });
     expect(e.message).toBe(String.raw`caf\u00e9 \u0041`);
