@@ -9,13 +9,13 @@ import {
   bound,
   copyString,
   FIELD_LIMIT,
+  hasExactSecret,
   isSecretKey,
   MAX_CHARS,
   MAX_DEPTH,
   MAX_ITEMS,
   MAX_NODES,
   mayTrigger,
-  readEscapes,
   redact,
   REDACTED,
   setOwn,
@@ -49,7 +49,7 @@ function copyJson(value: unknown, depth: number, b: Budget): unknown {
       break;
     }
     const facts = keyFacts(key);
-    const safeKey = (facts & KEY_REWRITTEN) === 0 && !hasForm(key, b.scrub) ? key : bound(redact(key, b.scrub), 128);
+    const safeKey = (facts & KEY_REWRITTEN) === 0 && !hasExactSecret(key, b.scrub) ? key : bound(redact(key, b.scrub), 128);
     setOwn(out, safeKey, (facts & KEY_SECRET) !== 0 ? REDACTED : copyJson((value as Record<string, unknown>)[key], depth + 1, b));
   }
   return out;
@@ -59,16 +59,6 @@ const hasOwn = Object.prototype.hasOwnProperty;
 
 /** The `seen` of a JSON copy's budget: never read (parsed JSON has no cycles), never written. */
 const unused: Set<object> = new Set();
-
-function hasForm(text: string, scrub: Scrubber | undefined): boolean {
-  if (scrub === undefined || scrub.forms.length === 0) return false;
-  for (const form of scrub.forms) if (text.includes(form)) return true;
-  // A secret written with \uXXXX escapes (see readEscapes).
-  if (!text.includes("\\u")) return false;
-  const read = readEscapes(text);
-  for (const form of scrub.forms) if (read.includes(form)) return true;
-  return false;
-}
 
 /** A key {@link isSecretKey} names. */
 const KEY_SECRET = 1;
@@ -100,12 +90,12 @@ export function plainKey(key: string): boolean {
 /** The exact test of one decoded string: no exact secret form, and no pattern that would rewrite it (or, memoised, already redacted to itself). */
 function exactString(value: string, b: Budget): boolean {
   const i = b.known === undefined ? -1 : b.known.indexOf(value);
-  return i >= 0 ? b.done?.[i] === value : !hasForm(value, b.scrub) && !(mayTrigger(value) && triggered(value));
+  return i >= 0 ? b.done?.[i] === value : !hasExactSecret(value, b.scrub) && !(mayTrigger(value) && triggered(value));
 }
 
 /** The screened test: `true` means unchanged for sure, `false` means unsure. */
 function screenedString(value: string, b: Budget): boolean {
-  return !mayTrigger(value) && !hasForm(value, b.scrub);
+  return !mayTrigger(value) && !hasExactSecret(value, b.scrub);
 }
 
 /**
@@ -132,7 +122,7 @@ function unchangedWalk(value: unknown, depth: number, b: Budget, exact: boolean)
   let n = 0;
   for (const key in value) {
     if (!hasOwn.call(value, key)) continue;
-    if (++n > MAX_ITEMS || keyFacts(key) !== 0 || hasForm(key, b.scrub)) return false;
+    if (++n > MAX_ITEMS || keyFacts(key) !== 0 || hasExactSecret(key, b.scrub)) return false;
     if (!unchangedWalk((value as Record<string, unknown>)[key], depth + 1, b, exact)) return false;
   }
   return true;
@@ -183,7 +173,7 @@ export function visitJsonMembers<T>(obj: object, into: T, visit: (into: T, key: 
       if (++n > MAX_ITEMS) return false;
       const value = (obj as Record<string, unknown>)[key];
       const plain = visit(into, key, value);
-      if (clean) clean = (plain || keyFacts(key) === 0) && !hasForm(key, scrub) && unchangedWalk(value, 1, b, false);
+      if (clean) clean = (plain || keyFacts(key) === 0) && !hasExactSecret(key, scrub) && unchangedWalk(value, 1, b, false);
     }
     return clean;
   } catch {

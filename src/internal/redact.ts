@@ -116,6 +116,18 @@ export function joinScrubbers(a: Scrubber | undefined, b: Scrubber | undefined):
   return { forms: [...new Set([...a.forms, ...b.forms])].sort((x, y) => y.length - x.length) };
 }
 
+/**
+ * Whether the text holds one of the exact secrets of `scrub`, also written with JSON `\uXXXX`
+ * escapes: what {@link scrubExact} would change, without building the changed text.
+ */
+export function hasExactSecret(text: string, scrub: Scrubber | undefined): boolean {
+  if (scrub === undefined || scrub.forms.length === 0) return false;
+  if (scrub.forms.some((form) => text.includes(form))) return true;
+  if (!text.includes("\\u")) return false;
+  const read = readEscapes(text);
+  return scrub.forms.some((form) => read.includes(form));
+}
+
 function replaceForms(text: string, forms: readonly string[]): string {
   let out = text;
   for (const form of forms) if (out.includes(form)) out = out.split(form).join(REDACTED);
