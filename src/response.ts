@@ -301,9 +301,11 @@ const streamBody: unique symbol = Symbol("stream body");
 
 /** Whether `v` is an instance of the global `name`, where the runtime has one (a Proxy's trap may throw). */
 function isInstance(v: unknown, name: "Response" | "ReadableStream" | "Blob"): boolean {
+  // The client's own bodies are strings: no global lookup and no guard for them.
+  if (typeof v !== "object" || v === null) return false;
   return guard(() => {
     const type: unknown = (globalThis as Record<string, unknown>)[name];
-    return typeof type === "function" && typeof v === "object" && v !== null && v instanceof (type as abstract new () => object);
+    return typeof type === "function" && v instanceof (type as abstract new () => object);
   }, () => false);
 }
 
